@@ -1,0 +1,10 @@
+"""`python -m colorhelpers ...`: see colorhelpers.cli."""
+
+import os
+
+# TensorFlow's C++ start-up chatter is noise on a command line; set before it is imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from colorhelpers.cli import main  # noqa: E402
+
+raise SystemExit(main())

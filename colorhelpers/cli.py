@@ -1,0 +1,124 @@
+"""The command line: train, colorize and evaluate without Jupyter.
+
+    python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--size PX] [--batch B] [--seed S]
+    python -m colorhelpers colorize --run RUN_DIR [--epoch K] --input FILE_OR_DIR --output DIR
+    python -m colorhelpers evaluate --run RUN_DIR --data DIR [--epoch K]
+
+Each subcommand calls the same functions as the notebooks. Problems with the input
+(a missing folder, no usable image, a run with no checkpoint) end the program with one
+line on stderr saying what is wrong, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+#: Exit status for bad input or a run that cannot go on.
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m colorhelpers", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train a colouriser, or resume an interrupted run")
+    train.add_argument("--data", type=Path, required=True,
+                       help="folder of colour images (or with train/ and heldout/ subfolders)")
+    train.add_argument("--out", type=Path, required=True, help="run directory; reused to resume")
+    train.add_argument("--epochs", type=int, help="total epochs to reach (default 15)")
+    train.add_argument("--size", type=int, help="training image size, a power of two (default 128)")
+    train.add_argument("--batch", type=int, help="batch size (default 16)")
+    train.add_argument("--seed", type=int, help="random seed (default 0)")
+
+    colorize = commands.add_parser("colorize", help="colourise an image or a folder of images")
+    colorize.add_argument("--run", type=Path, required=True, help="a trained run directory")
+    colorize.add_argument("--epoch", type=int, help="which epoch's generator (default: the last)")
+    colorize.add_argument("--input", type=Path, required=True, help="an image file or a folder")
+    colorize.add_argument("--output", type=Path, required=True, help="folder for the PNG results")
+
+    evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
+    evaluate.add_argument("--run", type=Path, required=True, help="a trained run directory")
+    evaluate.add_argument("--data", type=Path, required=True,
+                          help="folder of colour images (its heldout/ subfolder if it has one)")
+    evaluate.add_argument("--epoch", type=int, help="which epoch (default: the last)")
+    return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from colorhelpers.config import TrainConfig
+    from colorhelpers.data import split_dataset
+    from colorhelpers.training import RunDirectory, train
+
+    run = RunDirectory(args.out)
+    # Resuming keeps the run's own settings; flags given now override them.
+    config = run.read_config() if run.config_file.exists() else TrainConfig()
+    changes = {"epochs": args.epochs, "image_size": args.size, "batch_size": args.batch,
+               "seed": args.seed}
+    config = config.replace(**{k: v for k, v in changes.items() if v is not None})
+    train_paths, heldout_paths = split_dataset(args.data)
+    print(f"training on {len(train_paths)} images, {len(heldout_paths)} held out; run in {run.root}")
+    rows = train(train_paths, heldout_paths, run.root, config)
+    if rows:
+        last = rows[-1]
+        print(f"epoch {int(last['epoch'])}: PSNR {last['psnr']:.2f} dB, CIEDE2000 "
+              f"{last['ciede2000']:.2f}, AuC {last['auc']:.3f}; samples in {run.root / 'samples'}")
+    return 0
+
+
+def _colorize(args: argparse.Namespace) -> int:
+    import keras
+
+    from colorhelpers.data import DataError, find_images
+    from colorhelpers.evaluation import colorize_file, load_generator, open_run
+
+    run = open_run(args.run)
+    generator, epoch = load_generator(run, args.epoch)
+    size = run.read_config().image_size
+    if args.input.is_dir():
+        paths = find_images(args.input, require_color=False)
+    elif args.input.is_file():
+        paths = [args.input]
+    else:
+        raise DataError(f"{args.input}: no such file or folder")
+    progress = keras.utils.Progbar(len(paths), unit_name="image") if len(paths) > 1 else None
+    for i, path in enumerate(paths, 1):
+        colorize_file(generator, path, args.output, size)
+        if progress:
+            progress.update(i)
+    print(f"colourised {len(paths)} image(s) with epoch {epoch} into {args.output}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from colorhelpers.evaluation import evaluate_run, open_run
+
+    print(json.dumps(evaluate_run(open_run(args.run), args.data, args.epoch)))
+    return 0
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; returns the exit status."""
+    args = _parser().parse_args(argv)
+    warnings.showwarning = _one_line_warning
+    from colorhelpers.data import DataError
+    from colorhelpers.evaluation import RunError
+    from colorhelpers.training import TrainingError
+
+    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate}[args.command]
+    try:
+        return command(args)
+    except (DataError, RunError, TrainingError, ValueError) as err:
+        print(f"colorgan {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"colorgan {args.command}: interrupted; run the same command again to resume",
+              file=sys.stderr)
+        return 130

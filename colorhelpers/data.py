@@ -1,0 +1,228 @@
+"""From a folder of image files to shuffled batches of (L, ab) tensors with `tf.data`.
+
+Taught in notebooks/02_data_pipeline.
+
+Two steps, kept apart on purpose:
+
+1. `find_images` looks at every file once, in Python, and decides what to do with it:
+   use it, or skip it with a one-line warning naming the file and the reason. That way a
+   corrupt JPEG or a text file called `.jpg` is reported clearly instead of failing deep
+   inside a TensorFlow graph in the middle of an epoch.
+2. `training_batches` and `eval_batches` build `tf.data` pipelines of TensorFlow ops only
+   (decode, composite on white, crop, resize, flip, Lab), so they run in parallel outside
+   Python's global interpreter lock and can be cached and prefetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+from PIL import Image, UnidentifiedImageError
+
+from colorhelpers.lab import rgb_to_l_ab
+
+#: Formats TensorFlow's `decode_image` reads (PIL's names for them).
+TF_DECODABLE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "BMP", "MPO"})
+#: Images smaller than this on either side carry no usable texture.
+MIN_SIDE = 8
+#: An RGB image whose channels never differ by more than this (0-255) counts as gray.
+GRAY_TOLERANCE = 4
+#: Subfolder names that mark a dataset already split into training and held-out images.
+SPLIT_DIRS = ("train", "heldout")
+
+
+class DataError(ValueError):
+    """A dataset folder that cannot be used at all (missing, empty, nothing usable)."""
+
+
+class SkippedImageWarning(UserWarning):
+    """An image file that was skipped; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    """What `check_image` found out about one file."""
+
+    path: Path
+    problem: str | None  # None when the file can be used
+    is_gray: bool = False
+
+
+def check_image(path: Path) -> ImageCheck:
+    """Open one file fully with PIL and say whether TensorFlow can use it, and why not.
+
+    Truncated and corrupt files are found here because `load()` decodes every pixel.
+    """
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (256, 256))  # JPEGs decode at reduced size: a fast, full check
+            image.load()
+            fmt, mode, size = image.format, image.mode, image.size
+            thumb = image.convert("RGB") if mode not in ("L", "LA", "I", "I;16") else None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        reason = "not an image" if isinstance(err, UnidentifiedImageError) else "corrupt or truncated"
+        return ImageCheck(path, f"{reason} ({err})")
+    if fmt not in TF_DECODABLE_FORMATS:
+        return ImageCheck(path, f"{fmt} images are not supported; convert it to PNG or JPEG")
+    if min(size) < MIN_SIDE:
+        return ImageCheck(path, f"too small ({size[0]}x{size[1]} px, need at least {MIN_SIDE})")
+    if thumb is None:
+        return ImageCheck(path, None, is_gray=True)
+    pixels = np.asarray(thumb, dtype=np.int16)
+    spread = int((pixels.max(axis=-1) - pixels.min(axis=-1)).max())
+    return ImageCheck(path, None, is_gray=spread <= GRAY_TOLERANCE)
+
+
+def find_images(folder: Path | str, *, require_color: bool = True) -> list[Path]:
+    """List the usable images in `folder` (not recursive), sorted by name.
+
+    Unusable files are skipped with a `SkippedImageWarning` naming the file and the reason;
+    with `require_color`, so are images that are already gray (there is no colour to learn
+    from them). Raises `DataError` if the folder is missing or holds no usable image.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder")
+    usable = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        check = check_image(path)
+        problem = check.problem
+        if problem is None and require_color and check.is_gray:
+            problem = "already grayscale, nothing to learn colour from"
+        if problem:
+            warnings.warn(f"skipping {path}: {problem}", SkippedImageWarning, stacklevel=2)
+        else:
+            usable.append(path)
+    if not usable:
+        raise DataError(f"{folder}: no usable {'colour ' if require_color else ''}images found")
+    return usable
+
+
+def split_dataset(folder: Path | str, heldout_fraction: float = 0.1) -> tuple[list[Path], list[Path]]:
+    """The training and held-out images of a dataset folder.
+
+    A folder with `train/` and `heldout/` subfolders (like `data/cartoons`) is split already.
+    Any other folder is split here by a hash of each file name, so the split is stable
+    when images are added or removed. At least one image is always held out.
+    """
+    folder = Path(folder)
+    if all((folder / name).is_dir() for name in SPLIT_DIRS):
+        return find_images(folder / "train"), find_images(folder / "heldout")
+    paths = find_images(folder)
+    if len(paths) < 2:
+        raise DataError(f"{folder}: need at least 2 usable images (one to train, one held out)")
+
+    def bucket(path: Path) -> float:
+        return int(hashlib.sha1(path.name.encode()).hexdigest()[:8], 16) / 16**8
+
+    heldout = [p for p in paths if bucket(p) < heldout_fraction] or [min(paths, key=bucket)]
+    return [p for p in paths if p not in heldout], heldout
+
+
+def _rgb_on_white(image: tf.Tensor) -> tf.Tensor:
+    """Any decoded image (gray, gray+alpha, RGB, RGBA) as RGB, transparency flattened on white."""
+    channels = tf.shape(image)[-1]
+    gray = image[..., :1]
+    rgba = tf.switch_case(
+        channels - 1,
+        [
+            lambda: tf.concat([gray, gray, gray, tf.ones_like(gray)], -1),
+            lambda: tf.concat([gray, gray, gray, image[..., 1:2]], -1),
+            lambda: tf.concat([image[..., :3], tf.ones_like(gray)], -1),
+            lambda: image[..., :4],
+        ],
+    )
+    alpha = rgba[..., 3:]
+    return rgba[..., :3] * alpha + (1.0 - alpha)
+
+
+def decode_rgb(path: tf.Tensor | str) -> tf.Tensor:
+    """Read and decode any supported image file at full size as float32 RGB in [0, 1].
+
+    Gray images are repeated over three channels; transparency is flattened on white.
+    16-bit PNGs keep their precision until this float conversion.
+    """
+    image = tf.io.decode_image(
+        tf.io.read_file(path), channels=0, dtype=tf.float32, expand_animations=False
+    )
+    return _rgb_on_white(image)
+
+
+def load_rgb(path: tf.Tensor | str, size: int) -> tf.Tensor:
+    """Decode, crop the central square and resize to `size` x `size`: a training example.
+
+    Returns float32 RGB in [0, 1] of shape [size, size, 3]. Pure TensorFlow ops.
+    """
+    image = decode_rgb(path)
+    height, width = tf.shape(image)[0], tf.shape(image)[1]
+    side = tf.minimum(height, width)
+    image = tf.image.crop_to_bounding_box(image, (height - side) // 2, (width - side) // 2, side, side)
+    image = tf.image.resize(image, [size, size], method="area", antialias=True)
+    return tf.ensure_shape(tf.clip_by_value(image, 0.0, 1.0), [size, size, 3])
+
+
+def image_dataset(paths: list[Path], size: int) -> tf.data.Dataset:
+    """Decoded, resized uint8 RGB images in file order, decoded in parallel."""
+    files = tf.data.Dataset.from_tensor_slices([str(p) for p in paths])
+    images = files.map(lambda p: load_rgb(p, size), num_parallel_calls=tf.data.AUTOTUNE)
+    # uint8 keeps cached images a quarter of the size of float32.
+    return images.map(lambda x: tf.image.convert_image_dtype(x, tf.uint8, saturate=True))
+
+
+def load_images(paths: list[Path], size: int) -> tf.Tensor:
+    """Every image decoded once into one uint8 tensor [n, size, size, 3]: the training cache."""
+    return image_dataset(paths, size).batch(len(paths)).get_single_element()
+
+
+def _to_l_ab(image_uint8: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    return rgb_to_l_ab(tf.image.convert_image_dtype(image_uint8, tf.float32))
+
+
+def training_batches(
+    paths: list[Path],
+    size: int,
+    batch_size: int,
+    seed: int,
+    first_epoch: int = 0,
+    flip: bool = True,
+) -> tf.data.Dataset:
+    """Endless (l, ab) batches for training, `len(paths) // batch_size` of them per epoch.
+
+    The images are decoded once and kept in memory. Each epoch visits them in an order,
+    and flips them, by stateless random ops keyed on (seed, epoch, position): a run
+    resumed at `first_epoch` sees exactly the batches an uninterrupted run would have seen.
+    """
+    if len(paths) < batch_size:
+        raise DataError(
+            f"only {len(paths)} training images for a batch of {batch_size}; use a smaller batch"
+        )
+    images = load_images(paths, size)
+    count = len(paths)
+
+    def one_epoch(epoch: tf.Tensor) -> tf.data.Dataset:
+        epoch_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
+        order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), epoch_seed)
+        return tf.data.Dataset.from_tensor_slices(order).map(lambda i: (epoch, i))
+
+    def example(epoch: tf.Tensor, index: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        image = tf.gather(images, index)
+        if flip:
+            flip_seed = tf.stack([tf.constant(seed, tf.int64) * 1_000_003 + epoch, index])
+            image = tf.image.stateless_random_flip_left_right(image, flip_seed)
+        return _to_l_ab(image)
+
+    indices = tf.data.Dataset.counter(start=first_epoch).flat_map(one_epoch)
+    examples = indices.map(example, num_parallel_calls=tf.data.AUTOTUNE)
+    return examples.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+def eval_batches(paths: list[Path], size: int, batch_size: int = 16) -> tf.data.Dataset:
+    """(l, ab) batches of `paths` in file order, unshuffled and unflipped, for evaluation."""
+    # Evaluation reads the same images every epoch: cache them after the first pass.
+    images = image_dataset(paths, size).cache().map(_to_l_ab, num_parallel_calls=tf.data.AUTOTUNE)
+    return images.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,166 @@
+"""Using a trained run: colourise images of any size, score a run, compare its epochs.
+
+Taught in notebooks/05_evaluation. The command line (`python -m colorhelpers`) calls
+these same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from colorhelpers.config import TrainConfig
+from colorhelpers.data import decode_rgb, eval_batches, find_images, split_dataset
+from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
+from colorhelpers.metrics import evaluate_generator, predict_ab
+from colorhelpers.models import build_generator
+from colorhelpers.plotting import gray_output_truth, to_uint8
+from colorhelpers.training import RunDirectory
+
+
+class RunError(ValueError):
+    """A run directory that cannot be used; the message says what to do."""
+
+
+def open_run(run_dir: Path | str) -> RunDirectory:
+    """A run directory that holds a config and at least one trained epoch."""
+    run = RunDirectory(Path(run_dir))
+    if not run.config_file.exists() or not run.saved_epochs():
+        raise RunError(
+            f"{run.root}: no trained run here (no config.json or no saved epoch); "
+            "train one first with `python -m colorhelpers train --data DIR --out RUN_DIR`"
+        )
+    return run
+
+
+def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.Model, int]:
+    """The generator of `epoch` (the last saved one by default) and that epoch's number."""
+    epochs = run.saved_epochs()
+    epoch = epochs[-1] if epoch is None else epoch
+    if epoch not in epochs:
+        raise RunError(f"{run.root}: no epoch {epoch}; saved epochs are {epochs[0]}..{epochs[-1]}")
+    config = run.read_config()
+    generator = build_generator(config.image_size, config.generator_filters,
+                                config.generator_head, config.dropout)
+    try:
+        generator.load_weights(run.generator_weights(epoch))
+    except ValueError as err:
+        raise RunError(
+            f"{run.generator_weights(epoch)} does not fit the model in {run.config_file} "
+            f"(image_size {config.image_size}); the run directory is inconsistent: {err}"
+        ) from None
+    return generator, epoch
+
+
+#: Rec. 601 luma weights: what PIL, OpenCV and most programs mean by "convert to gray".
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
+
+
+def luma(rgb: tf.Tensor) -> tf.Tensor:
+    """Rec. 601 luma of sRGB in [0, 1], shape [...]."""
+    return tf.tensordot(tf.convert_to_tensor(rgb, tf.float32), tf.constant(LUMA_WEIGHTS), 1)
+
+
+def with_luma(rgb: tf.Tensor, target_luma: tf.Tensor) -> tf.Tensor:
+    """Give `rgb` exactly the luma `target_luma`, keeping its colour where sRGB allows.
+
+    Shifting all three channels by the same amount shifts luma by that amount (the weights
+    sum to 1), so the colour is kept as an offset from gray and put back on the target
+    luma. Where that leaves the sRGB cube, the offset is shrunk (desaturated) just enough,
+    instead of clipping channels, which would change the luma again.
+    """
+    offset = rgb - luma(rgb)[..., None]
+    target = tf.convert_to_tensor(target_luma, tf.float32)[..., None]
+    safe = tf.where(offset == 0.0, 1.0, offset)
+    room = tf.where(offset > 0, (1.0 - target) / safe, tf.where(offset < 0, -target / safe, 1.0))
+    scale = tf.clip_by_value(tf.reduce_min(room, axis=-1, keepdims=True), 0.0, 1.0)
+    return tf.clip_by_value(target + scale * offset, 0.0, 1.0)
+
+
+def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarray:
+    """Colourise one image of any size: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
+
+    Only the colour is predicted at the model's size; it is upsampled and joined with the
+    full-resolution L of the input, so edges stay as sharp as the input. (The seed post
+    resized the whole RGB result instead, which blurred everything.) Finally the input's
+    own luma is put back, so converting the output to gray gives the input's gray exactly.
+    Colour inputs are treated as gray: only their lightness is used.
+    """
+    rgb = tf.convert_to_tensor(rgb, tf.float32)
+    l_full, _ = normalize_lab(rgb_to_lab(rgb))
+    small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
+    ab_small = predict_ab(generator, small.numpy())
+    height, width = tf.shape(rgb)[0], tf.shape(rgb)[1]
+    ab_full = tf.image.resize(ab_small, [height, width], method="bilinear")[0]
+    colour = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
+    return to_uint8(colour.numpy())
+
+
+def colorize_file(generator: keras.Model, path: Path, output_dir: Path, size: int) -> Path:
+    """Colourise one image file into `output_dir/<name>.png`; returns the written path."""
+    rgb = decode_rgb(str(path))
+    out = Path(output_dir) / f"{Path(path).stem}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tf.io.write_file(str(out), tf.io.encode_png(colorize_rgb(generator, rgb, size)))
+    return out
+
+
+def evaluation_images(data_dir: Path | str) -> list[Path]:
+    """The images to score: a split dataset's held-out folder, or every usable image."""
+    data_dir = Path(data_dir)
+    if (data_dir / "heldout").is_dir():
+        return split_dataset(data_dir)[1]
+    return find_images(data_dir)
+
+
+def evaluate_run(run: RunDirectory, data_dir: Path | str, epoch: int | None = None) -> dict[str, float]:
+    """PSNR, CIEDE2000, AuC and colourfulness ratio of one epoch on the images in `data_dir`.
+
+    Images are scored at the run's training size, the way metrics.csv scores them.
+    """
+    generator, epoch = load_generator(run, epoch)
+    paths = evaluation_images(data_dir)
+    size = run.read_config().image_size
+    scores = evaluate_generator(generator, eval_batches(paths, size))
+    return {"epoch": epoch, "images": len(paths), **scores}
+
+
+@dataclass
+class EpochBrowser:
+    """Gray input, output and truth of held-out images, for every saved epoch of a run.
+
+    The notebook's widgets call `show` and `compare`; predictions are computed once per
+    epoch and kept, so moving a slider back is instant.
+    """
+
+    run: RunDirectory
+    image_paths: list[Path]
+    _l: np.ndarray = field(init=False, repr=False)
+    _ab: np.ndarray = field(init=False, repr=False)
+    _outputs: dict[int, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        config: TrainConfig = self.run.read_config()
+        batches = list(eval_batches(self.image_paths, config.image_size))
+        self._l = np.concatenate([b[0] for b in batches])
+        self._ab = np.concatenate([b[1] for b in batches])
+
+    @property
+    def epochs(self) -> list[int]:
+        return self.run.saved_epochs()
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.image_paths]
+
+    def triple(self, epoch: int, image: int) -> list[np.ndarray]:
+        """[gray input, output at `epoch`, ground truth] of held-out image number `image`."""
+        if epoch not in self._outputs:
+            generator, _ = load_generator(self.run, epoch)
+            self._outputs[epoch] = predict_ab(generator, self._l)
+        sl = slice(image, image + 1)
+        return [x[0] for x in gray_output_truth(self._l[sl], self._outputs[epoch][sl], self._ab[sl])]

@@ -1,0 +1,108 @@
+"""The two networks of pix2pix: a U-Net generator and a PatchGAN discriminator.
+
+Taught in notebooks/03_models.
+
+Both follow Isola et al. 2017 ("Image-to-Image Translation with Conditional Adversarial
+Networks"): 4x4 convolutions with stride 2, batch norm, LeakyReLU(0.2) going down,
+ReLU coming up, weights drawn from N(0, 0.02). The generator maps L ([-1, 1], one channel)
+to ab ([-1, 1], two channels); the discriminator scores overlapping patches of an image as
+real or fake, and by default it sees the L channel too (it is *conditional*).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+_INIT_STDDEV = 0.02
+
+
+def _init() -> keras.initializers.Initializer:
+    return keras.initializers.RandomNormal(0.0, _INIT_STDDEV)
+
+
+def _down(x, filters: int, batch_norm: bool = True):
+    x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not batch_norm,
+                      kernel_initializer=_init())(x)
+    if batch_norm:
+        x = layers.BatchNormalization()(x)
+    return layers.LeakyReLU(0.2)(x)
+
+
+def _up(x, skip, filters: int, dropout: float):
+    x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
+                               kernel_initializer=_init())(x)
+    x = layers.BatchNormalization()(x)
+    if dropout:
+        x = layers.Dropout(dropout)(x)
+    x = layers.ReLU()(x)
+    return layers.Concatenate()([x, skip])
+
+
+def build_generator(
+    image_size: int,
+    filters: int = 32,
+    head: str = "tanh",
+    dropout: float = 0.5,
+) -> keras.Model:
+    """U-Net from L [size, size, 1] to ab [size, size, 2], both in [-1, 1].
+
+    The encoder halves the image down to 1x1 (log2(size) steps), doubling the filters up
+    to 8 x `filters`; the decoder mirrors it and concatenates the encoder's feature map of
+    the same size (the skip connections carry the edges of the drawing straight across).
+    Dropout on the three innermost decoder blocks is pix2pix's source of noise.
+
+    `head="tanh"` ends in one transposed convolution and tanh, so ab can take either sign.
+    `head="seed"` reproduces the seed post's ending: two ReLU convolutions before the tanh,
+    which makes every predicted a and b >= 0 (no greens, no blues). Kept for comparison.
+    """
+    depth = int(math.log2(image_size))
+    widths = [filters * min(2**i, 8) for i in range(depth)]
+    l_input = keras.Input((image_size, image_size, 1), name="l")
+    x, skips = l_input, []
+    for i, width in enumerate(widths):
+        # No batch norm on the first block (pix2pix) nor at 1x1, where it would see one value.
+        x = _down(x, width, batch_norm=0 < i < depth - 1)
+        skips.append(x)
+    for i, (width, skip) in enumerate(zip(reversed(widths[:-1]), reversed(skips[:-1]))):
+        x = _up(x, skip, width, dropout if i < 3 else 0.0)
+    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same", kernel_initializer=_init())(x)
+    if head == "seed":
+        x = layers.Concatenate()([x, l_input])
+        x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
+        x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
+    elif head != "tanh":
+        raise ValueError(f"head must be 'tanh' or 'seed', got {head!r}")
+    # float32 output even under mixed precision: the loss needs the full range and precision.
+    ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
+    return keras.Model(l_input, ab, name="generator")
+
+
+def build_discriminator(
+    image_size: int,
+    filters: int = 32,
+    n_layers: int = 3,
+    conditional: bool = True,
+) -> keras.Model:
+    """PatchGAN: one real/fake logit per overlapping patch of the image.
+
+    Inputs are `[l, ab]`. With `conditional=True` (pix2pix) the network sees L and ab
+    together, so it can judge whether the colours fit the drawing; with `conditional=False`
+    (the seed post) it ignores L and judges ab alone, which only asks "do these look like
+    colours?". With 3 layers each logit sees a 70x70 pixel patch, as in pix2pix.
+    """
+    l_input = keras.Input((image_size, image_size, 1), name="l")
+    ab_input = keras.Input((image_size, image_size, 2), name="ab")
+    x = layers.Concatenate()([l_input, ab_input]) if conditional else ab_input
+    x = _down(x, filters, batch_norm=False)
+    for i in range(1, n_layers):
+        x = _down(x, filters * min(2**i, 8))
+    x = layers.Conv2D(filters * min(2**n_layers, 8), 4, padding="same", use_bias=False,
+                      kernel_initializer=_init())(x)
+    x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
+    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=_init(), dtype="float32",
+                           name="patch_logits")(x)
+    name = "discriminator" if conditional else "unconditional_discriminator"
+    return keras.Model([l_input, ab_input], logits, name=name)

@@ -1,0 +1,56 @@
+"""Pictures of results: sample grids written to disk, and figures for the notebooks.
+
+Taught in notebooks/05_evaluation (and used by 04_training for its per-epoch grids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from colorhelpers.lab import l_ab_to_rgb
+
+#: Gap between the tiles of a grid, in pixels, and its colour.
+_GAP, _GAP_VALUE = 2, 255
+
+
+def to_uint8(rgb: np.ndarray) -> np.ndarray:
+    """RGB floats in [0, 1] to uint8, rounding rather than truncating."""
+    return np.clip(np.rint(np.asarray(rgb) * 255.0), 0, 255).astype(np.uint8)
+
+
+def gray_output_truth(l_norm: np.ndarray, ab_pred: np.ndarray, ab_true: np.ndarray) -> list[np.ndarray]:
+    """The three pictures of a comparison, as uint8 RGB batches: gray input, output, truth."""
+    zeros = np.zeros_like(ab_true)
+    return [to_uint8(l_ab_to_rgb(l_norm, ab).numpy()) for ab in (zeros, ab_pred, ab_true)]
+
+
+def tile(rows: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
+    """Lay equally sized uint8 RGB images out as a grid with white gaps."""
+    height, width, _ = rows[0][0].shape
+    n_rows, n_cols = len(rows), max(len(r) for r in rows)
+    grid = np.full(
+        (n_rows * (height + _GAP) - _GAP, n_cols * (width + _GAP) - _GAP, 3), _GAP_VALUE, np.uint8
+    )
+    for i, row in enumerate(rows):
+        for j, image in enumerate(row):
+            top, left = i * (height + _GAP), j * (width + _GAP)
+            grid[top : top + height, left : left + width] = image
+    return grid
+
+
+def sample_grid(l_norm: np.ndarray, ab_pred: np.ndarray, ab_true: np.ndarray) -> np.ndarray:
+    """One row per image: gray input | colourised output | ground truth (uint8 RGB)."""
+    gray, output, truth = gray_output_truth(l_norm, ab_pred, ab_true)
+    return tile([[g, o, t] for g, o, t in zip(gray, output, truth)])
+
+
+def save_png(image: np.ndarray, path: Path) -> None:
+    """Write a uint8 RGB array as PNG, atomically (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}")
+    Image.fromarray(image).save(tmp, format="PNG")
+    tmp.replace(path)

@@ -1,0 +1,338 @@
+"""Adversarial training through `keras.Model.fit`, writing everything to a run directory.
+
+Taught in notebooks/04_training.
+
+`ColorGAN.train_step` holds the part worth reading: one step of the generator and one of
+the discriminator, each on its own loss. `fit` drives it, and callbacks do the rest after
+every epoch: save the generator, score it on held-out images, draw a sample grid, log to
+TensorBoard and write a checkpoint from which an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from colorhelpers.config import TrainConfig
+from colorhelpers.data import eval_batches, training_batches
+from colorhelpers.metrics import evaluate_generator, predict_ab
+from colorhelpers.models import build_discriminator, build_generator
+from colorhelpers.plotting import sample_grid, save_png
+
+#: Columns of metrics.csv, one row per epoch.
+METRIC_COLUMNS = (
+    "epoch", "generator_loss", "l1", "adversarial", "discriminator_loss",
+    "psnr", "ciede2000", "auc", "colorfulness_ratio", "seconds",
+)
+#: Config fields that change the shape of the networks: a run cannot resume if they differ.
+MODEL_FIELDS = (
+    "image_size", "generator_filters", "discriminator_filters", "discriminator_layers",
+    "conditional_discriminator", "generator_head",
+)
+
+
+class TrainingError(RuntimeError):
+    """Training cannot start or go on; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RunDirectory:
+    """Where a run keeps its files. Everything a run writes is listed here."""
+
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config.json"
+
+    @property
+    def metrics_csv(self) -> Path:
+        return self.root / "metrics.csv"
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.root / "checkpoints"
+
+    @property
+    def tensorboard(self) -> Path:
+        return self.root / "logs"
+
+    def generator_weights(self, epoch: int) -> Path:
+        return self.root / "generators" / f"epoch_{epoch:03d}.weights.h5"
+
+    def samples(self, epoch: int) -> Path:
+        return self.root / "samples" / f"epoch_{epoch:03d}.png"
+
+    def saved_epochs(self) -> list[int]:
+        """Epochs whose generator weights are on disk, ascending."""
+        files = (self.root / "generators").glob("epoch_*.weights.h5")
+        return sorted(int(f.name[6:9]) for f in files)
+
+    def read_config(self) -> TrainConfig:
+        return TrainConfig.from_json(self.config_file.read_text())
+
+    def read_metrics(self) -> list[dict[str, float]]:
+        """The rows of metrics.csv as dicts of floats (an empty list before the first epoch)."""
+        if not self.metrics_csv.exists():
+            return []
+        with open(self.metrics_csv, newline="") as f:
+            return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a text file so that a crash leaves either the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def save_weights_atomically(model: keras.Model, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"tmp-{path.name}")  # keeps the .weights.h5 ending Keras wants
+    model.save_weights(tmp)
+    os.replace(tmp, path)
+
+
+class ColorGAN(keras.Model):
+    """pix2pix: a generator (L -> ab) trained against a discriminator, plus an L1 term."""
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, l1_weight: float = 100.0):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.l1_weight = l1_weight
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("generator_loss", "l1", "adversarial", "discriminator_loss")
+        }
+
+    def compile(self, generator_optimizer, discriminator_optimizer, **kwargs) -> None:
+        super().compile(**kwargs)
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+
+    @property
+    def metrics(self) -> list[keras.metrics.Metric]:
+        return list(self.trackers.values())
+
+    def call(self, l_norm, training: bool = False):
+        return self.generator(l_norm, training=training)
+
+    def _scaled_gradients(self, optimizer, tape, loss, variables):
+        # Under mixed_float16 the loss is scaled up so small gradients survive float16;
+        # the LossScaleOptimizer unscales them again in apply().
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            loss = optimizer.scale_loss(loss)
+        return tape.gradient(loss, variables)
+
+    def train_step(self, data):
+        l_norm, ab_real = data
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            # training=True: dropout is on and batch norm learns its statistics.
+            ab_fake = self.generator(l_norm, training=True)
+            real_logits = self.discriminator([l_norm, ab_real], training=True)
+            fake_logits = self.discriminator([l_norm, ab_fake], training=True)
+            disc_loss = 0.5 * (
+                self.bce(tf.ones_like(real_logits), real_logits)
+                + self.bce(tf.zeros_like(fake_logits), fake_logits)
+            )
+            adversarial = self.bce(tf.ones_like(fake_logits), fake_logits)
+            l1 = tf.reduce_mean(tf.abs(ab_real - ab_fake))
+            gen_loss = adversarial + self.l1_weight * l1
+        for optimizer, tape, loss, model in (
+            (self.generator_optimizer, gen_tape, gen_loss, self.generator),
+            (self.discriminator_optimizer, disc_tape, disc_loss, self.discriminator),
+        ):
+            grads = self._scaled_gradients(optimizer, tape, loss, model.trainable_variables)
+            optimizer.apply(grads, model.trainable_variables)
+        values = {"generator_loss": gen_loss, "l1": l1, "adversarial": adversarial,
+                  "discriminator_loss": disc_loss}
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+@contextlib.contextmanager
+def dtype_policy(name: str) -> Iterator[None]:
+    """Build layers under a Keras dtype policy without leaving it set globally."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _adam(config: TrainConfig) -> keras.optimizers.Optimizer:
+    optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
+    if config.precision == "mixed_float16":
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def build_gan(config: TrainConfig) -> ColorGAN:
+    """Generator, discriminator and their two Adam optimisers, compiled, from a config."""
+    with dtype_policy(config.precision):
+        generator = build_generator(config.image_size, config.generator_filters,
+                                    config.generator_head, config.dropout)
+        discriminator = build_discriminator(config.image_size, config.discriminator_filters,
+                                            config.discriminator_layers,
+                                            config.conditional_discriminator)
+    gan = ColorGAN(generator, discriminator, config.l1_weight)
+    gan.compile(_adam(config), _adam(config), jit_compile=config.jit_compile)
+    # Create the optimisers' slots now, so a checkpoint can be restored into them.
+    gan.generator_optimizer.build(generator.trainable_variables)
+    gan.discriminator_optimizer.build(discriminator.trainable_variables)
+    return gan
+
+
+def make_checkpoint(gan: ColorGAN, epoch: tf.Variable) -> tf.train.Checkpoint:
+    """All the state a resumed run needs: both networks (weights, batch-norm statistics,
+    dropout RNG), both optimisers' moments and step counters, and the epoch counter."""
+    return tf.train.Checkpoint(
+        generator=gan.generator.variables,
+        discriminator=gan.discriminator.variables,
+        generator_optimizer=gan.generator_optimizer.variables,
+        discriminator_optimizer=gan.discriminator_optimizer.variables,
+        epoch=epoch,
+    )
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stop with a clear message as soon as a loss becomes NaN or infinite."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            if not np.isfinite(float(value)):
+                raise TrainingError(
+                    f"{name} became {float(value)} at epoch {self.epoch + 1}, step {batch + 1}; "
+                    "the last good checkpoint is kept. Try a lower learning rate."
+                )
+
+
+class EpochArtifacts(keras.callbacks.Callback):
+    """After each epoch: generator weights, held-out metrics (CSV), a sample grid (PNG).
+
+    The metrics are added to the epoch's logs, so the TensorBoard callback after this one
+    records them too.
+    """
+
+    def __init__(self, run: RunDirectory, heldout: tf.data.Dataset, samples: tuple[np.ndarray, np.ndarray]):
+        super().__init__()
+        self.run, self.heldout, self.samples = run, heldout, samples
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
+        number = epoch + 1
+        generator = self.model.generator
+        save_weights_atomically(generator, self.run.generator_weights(number))
+        logs.update(evaluate_generator(generator, self.heldout))
+        l_norm, ab_true = self.samples
+        save_png(sample_grid(l_norm, predict_ab(generator, l_norm), ab_true), self.run.samples(number))
+        row = {k: float(logs[k]) for k in METRIC_COLUMNS if k in logs}
+        row.update(epoch=number, seconds=round(time.perf_counter() - self.started, 2))
+        rows = [r for r in self.run.read_metrics() if r["epoch"] < number] + [row]
+        write_metrics(self.run.metrics_csv, rows)
+
+
+class SaveCheckpoint(keras.callbacks.Callback):
+    """Write a resumable checkpoint after each epoch, once the epoch's artifacts exist."""
+
+    def __init__(self, manager: tf.train.CheckpointManager, epoch: tf.Variable):
+        super().__init__()
+        self.manager, self.epoch = manager, epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.assign(epoch + 1)
+        # The manager writes the files first and the "checkpoint" index last, by rename:
+        # a kill at any moment leaves the previous checkpoint as the latest complete one.
+        self.manager.save(checkpoint_number=epoch + 1)
+
+
+def write_metrics(path: Path, rows: list[dict[str, float]]) -> None:
+    """Rewrite metrics.csv atomically; epochs as integers, the rest to 6 significant digits."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=METRIC_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (int(v) if k == "epoch" else f"{v:.6g}") for k, v in row.items()})
+    write_atomically(path, out.getvalue())
+
+
+def _check_resumable(run: RunDirectory, config: TrainConfig) -> None:
+    if not run.config_file.exists():
+        return
+    saved = run.read_config()
+    changed = [f for f in MODEL_FIELDS if getattr(saved, f) != getattr(config, f)]
+    if changed:
+        details = ", ".join(f"{f}={getattr(saved, f)} (asked {getattr(config, f)})" for f in changed)
+        raise TrainingError(
+            f"{run.root} holds a run with a different model: {details}. "
+            "Use the same settings to resume, or a new output folder."
+        )
+
+
+def train(
+    train_paths: list[Path],
+    heldout_paths: list[Path],
+    run_dir: Path | str,
+    config: TrainConfig,
+    verbose: int | str = "auto",
+) -> list[dict[str, float]]:
+    """Train (or resume) a run to `config.epochs` epochs; return the rows of metrics.csv.
+
+    Running it again on the same `run_dir` resumes from the last checkpoint, with the
+    same batches an uninterrupted run would have used; asking for more epochs extends it.
+    """
+    run = RunDirectory(Path(run_dir))
+    _check_resumable(run, config)
+    keras.utils.set_random_seed(config.seed)
+    gan = build_gan(config)
+    epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+    checkpoint = make_checkpoint(gan, epoch)
+    manager = tf.train.CheckpointManager(checkpoint, run.checkpoints, max_to_keep=2)
+    if manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    first_epoch = int(epoch.numpy())
+    run.root.mkdir(parents=True, exist_ok=True)
+    write_atomically(run.config_file, config.to_json())
+    # Rows past the checkpoint belong to an epoch that will be trained again.
+    write_metrics(run.metrics_csv, [r for r in run.read_metrics() if r["epoch"] <= first_epoch])
+    if first_epoch >= config.epochs:
+        return run.read_metrics()
+
+    size, batch = config.image_size, config.batch_size
+    batches = training_batches(train_paths, size, batch, config.seed, first_epoch, config.flip)
+    heldout = eval_batches(heldout_paths, size, batch)
+    samples = next(iter(eval_batches(heldout_paths[: config.sample_count], size, config.sample_count)))
+    callbacks = [
+        StopOnNonFinite(),
+        EpochArtifacts(run, heldout, (samples[0].numpy(), samples[1].numpy())),
+        keras.callbacks.TensorBoard(run.tensorboard, write_graph=False),
+        SaveCheckpoint(manager, epoch),
+    ]
+    if verbose == "auto":
+        verbose = 1 if sys.stdout.isatty() else 2
+    gan.fit(batches, epochs=config.epochs, initial_epoch=first_epoch,
+            steps_per_epoch=len(train_paths) // batch, callbacks=callbacks, verbose=verbose,
+            shuffle=False)
+    return run.read_metrics()
