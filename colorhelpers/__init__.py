@@ -15,3 +15,28 @@ module                 taught in                     what it holds
 """
 
 __version__ = "0.1.0"
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its native start-up log hidden when TF_CPP_MIN_LOG_LEVEL=3.
+
+    TensorFlow's C++ libraries print a few lines (oneDNN, CUDA probing) while loading,
+    before TF_CPP_MIN_LOG_LEVEL takes effect. In a notebook they land in the first cell's
+    output on every run, so when the user asked for silence, file descriptor 2 points at
+    /dev/null for the length of the import. Python errors are still raised as usual.
+    Call it before anything imports TensorFlow (the notebooks' first cell does).
+    """
+    import os
+    import sys
+
+    if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
+        return
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+

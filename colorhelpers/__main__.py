@@ -2,8 +2,11 @@
 
 import os
 
-# TensorFlow's C++ start-up chatter is noise on a command line; set before it is imported.
+import colorhelpers
+
+# TensorFlow's C++ start-up chatter is noise on a command line; silence it before the import.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+colorhelpers.import_tensorflow_quietly()
 
 from colorhelpers.cli import main  # noqa: E402
 

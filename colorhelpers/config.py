@@ -15,6 +15,9 @@ from typing import Any
 #: Environment variable that switches the notebooks to the tiny fixture dataset.
 FIXTURE_ENV = "COLORGAN_FIXTURE"
 
+#: Environment variable naming the folder the notebooks write their runs to (default runs/).
+RUNS_ENV = "COLORGAN_RUNS"
+
 #: The repository root (the folder holding `colorhelpers/`, `data/`, `notebooks/`).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,14 +101,15 @@ def tutorial_settings() -> TutorialSettings:
     A real run trains on the bundled cartoons (`data/cartoons`) at 128 px; fixture mode
     trains for two epochs at 32 px on 24 images so the whole series executes in a minute.
     """
+    runs = Path(os.environ.get(RUNS_ENV) or REPO_ROOT / "runs")
     if in_fixture_mode():
         data = REPO_ROOT / "data" / "fixture"
         config = TrainConfig(image_size=32, batch_size=8, epochs=2, sample_count=4)
-        run_dir = REPO_ROOT / "runs" / "fixture"
+        run_dir = runs / "fixture"
     else:
         data = REPO_ROOT / "data" / "cartoons"
         config = TrainConfig()
-        run_dir = REPO_ROOT / "runs" / "cartoons"
+        run_dir = runs / "cartoons"
     return TutorialSettings(
         fixture=in_fixture_mode(),
         train_dir=data / "train",

@@ -64,6 +64,8 @@ def check_image(path: Path) -> ImageCheck:
             image.load()
             fmt, mode, size = image.format, image.mode, image.size
             thumb = image.convert("RGB") if mode not in ("L", "LA", "I", "I;16") else None
+    except Image.DecompressionBombError as err:
+        return ImageCheck(path, f"too large to decode safely ({err})")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         reason = "not an image" if isinstance(err, UnidentifiedImageError) else "corrupt or truncated"
         return ImageCheck(path, f"{reason} ({err})")
@@ -147,8 +149,15 @@ def decode_rgb(path: tf.Tensor | str) -> tf.Tensor:
     Gray images are repeated over three channels; transparency is flattened on white.
     16-bit PNGs keep their precision until this float conversion.
     """
-    image = tf.io.decode_image(
-        tf.io.read_file(path), channels=0, dtype=tf.float32, expand_animations=False
+    contents = tf.io.read_file(path)
+    image = tf.cond(
+        tf.io.is_jpeg(contents),
+        # The accurate DCT decodes JPEGs as PIL and OpenCV do; the default fast one can be
+        # off by several levels, which would shift the luma that colourising must keep.
+        lambda: tf.image.convert_image_dtype(
+            tf.io.decode_jpeg(contents, channels=0, dct_method="INTEGER_ACCURATE"), tf.float32
+        ),
+        lambda: tf.io.decode_image(contents, channels=0, dtype=tf.float32, expand_animations=False),
     )
     return _rgb_on_white(image)
 
@@ -204,11 +213,6 @@ def training_batches(
     images = load_images(paths, size)
     count = len(paths)
 
-    def one_epoch(epoch: tf.Tensor) -> tf.data.Dataset:
-        epoch_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
-        order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), epoch_seed)
-        return tf.data.Dataset.from_tensor_slices(order).map(lambda i: (epoch, i))
-
     def example(epoch: tf.Tensor, index: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         image = tf.gather(images, index)
         if flip:
@@ -216,9 +220,17 @@ def training_batches(
             image = tf.image.stateless_random_flip_left_right(image, flip_seed)
         return _to_l_ab(image)
 
-    indices = tf.data.Dataset.counter(start=first_epoch).flat_map(one_epoch)
-    examples = indices.map(example, num_parallel_calls=tf.data.AUTOTUNE)
-    return examples.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    def one_epoch(epoch: tf.Tensor) -> tf.data.Dataset:
+        epoch_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
+        order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), epoch_seed)
+        examples = tf.data.Dataset.from_tensor_slices(order).map(
+            lambda index: example(epoch, index), num_parallel_calls=tf.data.AUTOTUNE
+        )
+        # Batch within the epoch, so that no batch straddles two epochs.
+        return examples.batch(batch_size, drop_remainder=True)
+
+    batches = tf.data.Dataset.counter(start=first_epoch).flat_map(one_epoch)
+    return batches.prefetch(tf.data.AUTOTUNE)
 
 
 def eval_batches(paths: list[Path], size: int, batch_size: int = 16) -> tf.data.Dataset:

@@ -18,7 +18,7 @@ from colorhelpers.data import decode_rgb, eval_batches, find_images, split_datas
 from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.models import build_generator
-from colorhelpers.plotting import gray_output_truth, to_uint8
+from colorhelpers.plotting import gray_output_truth, show_images, to_uint8
 from colorhelpers.training import RunDirectory
 
 
@@ -164,3 +164,20 @@ class EpochBrowser:
             self._outputs[epoch] = predict_ab(generator, self._l)
         sl = slice(image, image + 1)
         return [x[0] for x in gray_output_truth(self._l[sl], self._outputs[epoch][sl], self._ab[sl])]
+
+    def show(self, epoch: int, image: int) -> None:
+        """Widget callback: gray input, the output of `epoch`, and the truth, side by side."""
+        import matplotlib.pyplot as plt
+
+        titles = ["gray input", f"epoch {epoch}", "ground truth"]
+        show_images(self.triple(epoch, image), titles)
+        plt.show()
+
+    def compare(self, epoch_a: int, epoch_b: int, image: int) -> None:
+        """Widget callback: the outputs of two epochs side by side, with the truth."""
+        import matplotlib.pyplot as plt
+
+        _, first, truth = self.triple(epoch_a, image)
+        second = self.triple(epoch_b, image)[1]
+        show_images([first, second, truth], [f"epoch {epoch_a}", f"epoch {epoch_b}", "ground truth"])
+        plt.show()

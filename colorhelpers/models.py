@@ -23,18 +23,24 @@ def _init() -> keras.initializers.Initializer:
     return keras.initializers.RandomNormal(0.0, _INIT_STDDEV)
 
 
+def _batch_norm() -> layers.BatchNormalization:
+    # synchronized: under tf.distribute the statistics are those of the global batch, so
+    # training on several devices matches training on one. A no-op on a single device.
+    return layers.BatchNormalization(synchronized=True)
+
+
 def _down(x, filters: int, batch_norm: bool = True):
     x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not batch_norm,
                       kernel_initializer=_init())(x)
     if batch_norm:
-        x = layers.BatchNormalization()(x)
+        x = _batch_norm()(x)
     return layers.LeakyReLU(0.2)(x)
 
 
 def _up(x, skip, filters: int, dropout: float):
     x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
                                kernel_initializer=_init())(x)
-    x = layers.BatchNormalization()(x)
+    x = _batch_norm()(x)
     if dropout:
         x = layers.Dropout(dropout)(x)
     x = layers.ReLU()(x)
@@ -101,7 +107,7 @@ def build_discriminator(
         x = _down(x, filters * min(2**i, 8))
     x = layers.Conv2D(filters * min(2**n_layers, 8), 4, padding="same", use_bias=False,
                       kernel_initializer=_init())(x)
-    x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
+    x = layers.LeakyReLU(0.2)(_batch_norm()(x))
     logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=_init(), dtype="float32",
                            name="patch_logits")(x)
     name = "discriminator" if conditional else "unconditional_discriminator"

@@ -54,3 +54,36 @@ def save_png(image: np.ndarray, path: Path) -> None:
     tmp = path.with_name(f".tmp-{path.name}")
     Image.fromarray(image).save(tmp, format="PNG")
     tmp.replace(path)
+
+
+def show_images(images: Sequence[np.ndarray], titles: Sequence[str], width: float = 3.0):
+    """Draw images side by side with titles (matplotlib); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(images), figsize=(width * len(images), width))
+    for ax, image, title in zip(np.atleast_1d(axes), images, titles):
+        ax.imshow(image)
+        ax.set_title(title)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_metrics(rows: Sequence[dict[str, float]], baseline: dict[str, float] | None = None):
+    """One small plot per held-out metric against epoch; `baseline` draws a dashed line
+    (for instance the scores of the gray answer, ab = 0). Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    names = {"psnr": "PSNR (dB, higher is better)", "ciede2000": "CIEDE2000 (lower is better)",
+             "auc": "AuC (higher is better)", "colorfulness_ratio": "colourfulness ratio (1 = true)"}
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3))
+    epochs = [int(r["epoch"]) for r in rows]
+    for ax, (key, title) in zip(axes, names.items()):
+        ax.plot(epochs, [r[key] for r in rows], marker="o", label="colorgan")
+        if baseline is not None:
+            ax.axhline(baseline[key], linestyle="--", color="gray", label="gray answer")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("epoch")
+    axes[0].legend()
+    fig.tight_layout()
+    return fig

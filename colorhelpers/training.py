@@ -105,6 +105,16 @@ def save_weights_atomically(model: keras.Model, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _bce(real: bool, logits: tf.Tensor) -> tf.Tensor:
+    """Mean binary cross-entropy of patch logits against all-real or all-fake labels.
+
+    A plain mean over this replica's batch, like the L1 term; `ColorGAN` scales both the
+    same way for tf.distribute (Keras loss objects would scale themselves a second time).
+    """
+    labels = tf.ones_like(logits) if real else tf.zeros_like(logits)
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels, logits))
+
+
 class ColorGAN(keras.Model):
     """pix2pix: a generator (L -> ab) trained against a discriminator, plus an L1 term."""
 
@@ -113,7 +123,6 @@ class ColorGAN(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self.l1_weight = l1_weight
-        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
         self.trackers = {
             name: keras.metrics.Mean(name=name)
             for name in ("generator_loss", "l1", "adversarial", "discriminator_loss")
@@ -131,12 +140,19 @@ class ColorGAN(keras.Model):
     def call(self, l_norm, training: bool = False):
         return self.generator(l_norm, training=training)
 
-    def _scaled_gradients(self, optimizer, tape, loss, variables):
-        # Under mixed_float16 the loss is scaled up so small gradients survive float16;
-        # the LossScaleOptimizer unscales them again in apply().
+    @staticmethod
+    def _loss_to_differentiate(optimizer: keras.optimizers.Optimizer, loss: tf.Tensor) -> tf.Tensor:
+        """The loss whose gradient is applied: scaled for replicas and for float16.
+
+        Under tf.distribute each replica sees part of the batch and the replicas' gradients are
+        summed, so each replica's mean loss is divided by their number. Under mixed_float16 the
+        loss is also multiplied up so that small gradients survive float16; the
+        LossScaleOptimizer divides them back in apply(). Both must happen on the tape.
+        """
+        loss = loss / tf.distribute.get_strategy().num_replicas_in_sync
         if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
             loss = optimizer.scale_loss(loss)
-        return tape.gradient(loss, variables)
+        return loss
 
     def train_step(self, data):
         l_norm, ab_real = data
@@ -145,18 +161,17 @@ class ColorGAN(keras.Model):
             ab_fake = self.generator(l_norm, training=True)
             real_logits = self.discriminator([l_norm, ab_real], training=True)
             fake_logits = self.discriminator([l_norm, ab_fake], training=True)
-            disc_loss = 0.5 * (
-                self.bce(tf.ones_like(real_logits), real_logits)
-                + self.bce(tf.zeros_like(fake_logits), fake_logits)
-            )
-            adversarial = self.bce(tf.ones_like(fake_logits), fake_logits)
+            disc_loss = 0.5 * (_bce(True, real_logits) + _bce(False, fake_logits))
+            adversarial = _bce(True, fake_logits)
             l1 = tf.reduce_mean(tf.abs(ab_real - ab_fake))
             gen_loss = adversarial + self.l1_weight * l1
-        for optimizer, tape, loss, model in (
-            (self.generator_optimizer, gen_tape, gen_loss, self.generator),
-            (self.discriminator_optimizer, disc_tape, disc_loss, self.discriminator),
+            gen_objective = self._loss_to_differentiate(self.generator_optimizer, gen_loss)
+            disc_objective = self._loss_to_differentiate(self.discriminator_optimizer, disc_loss)
+        for optimizer, tape, objective, model in (
+            (self.generator_optimizer, gen_tape, gen_objective, self.generator),
+            (self.discriminator_optimizer, disc_tape, disc_objective, self.discriminator),
         ):
-            grads = self._scaled_gradients(optimizer, tape, loss, model.trainable_variables)
+            grads = tape.gradient(objective, model.trainable_variables)
             optimizer.apply(grads, model.trainable_variables)
         values = {"generator_loss": gen_loss, "l1": l1, "adversarial": adversarial,
                   "discriminator_loss": disc_loss}
@@ -297,17 +312,22 @@ def train(
     run_dir: Path | str,
     config: TrainConfig,
     verbose: int | str = "auto",
+    strategy: tf.distribute.Strategy | None = None,
 ) -> list[dict[str, float]]:
     """Train (or resume) a run to `config.epochs` epochs; return the rows of metrics.csv.
 
     Running it again on the same `run_dir` resumes from the last checkpoint, with the
     same batches an uninterrupted run would have used; asking for more epochs extends it.
+    With a `strategy` such as `tf.distribute.MirroredStrategy()`, each batch of
+    `config.batch_size` images is split over its devices (for example several GPUs).
     """
     run = RunDirectory(Path(run_dir))
     _check_resumable(run, config)
     keras.utils.set_random_seed(config.seed)
-    gan = build_gan(config)
-    epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+    strategy = strategy or tf.distribute.get_strategy()
+    with strategy.scope():
+        gan = build_gan(config)
+        epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
     checkpoint = make_checkpoint(gan, epoch)
     manager = tf.train.CheckpointManager(checkpoint, run.checkpoints, max_to_keep=2)
     if manager.latest_checkpoint:

@@ -1,0 +1,53 @@
+SHELL := /bin/bash
+# colorgan: `make train` (set up, then train on the bundled cartoons) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+# Every notebook is paired with a jupytext script of the same name.
+SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
+
+.PHONY: setup train test unit notebooks sync execute check-sync lint clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+# The main job: train on the bundled data; results (weights, sample grids, metrics.csv,
+# TensorBoard logs) go to runs/cartoons. Run it again to resume or extend.
+train: setup
+	$(PY) -m colorhelpers train --data data/cartoons --out runs/cartoons
+
+# Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs).
+test: setup
+	COLORGAN_FIXTURE=1 COLORGAN_RUNS=$$(mktemp -d) TF_CPP_MIN_LOG_LEVEL=3 \
+	$(PY) -m pytest tests colorhelpers $(NOTEBOOKS) --doctest-modules \
+	  --ignore=colorhelpers/__main__.py --nbval-lax --nbval-current-env \
+	  --nbval-sanitize-with notebooks/sanitize.cfg -q --durations=5
+
+# Pair scripts and notebooks; after editing a script, `make sync execute` (sync keeps old outputs).
+sync: setup
+	$(VENV)/bin/jupytext --sync $(SCRIPTS)
+
+# Re-execute the notebooks in place on the bundled data: these outputs are what readers see.
+execute: setup
+	for nb in $(NOTEBOOKS); do \
+	  TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=1800 $$nb || exit 1; done
+
+# Fails when a notebook and its script disagree (compares the script jupytext would write).
+check-sync: setup
+	@for nb in $(NOTEBOOKS); do \
+	  $(VENV)/bin/jupytext --quiet --to py:percent --output - $$nb | grep -v jupytext_version \
+	    | diff -q - <(grep -v jupytext_version $${nb%.ipynb}.py) >/dev/null \
+	    || { echo "$$nb and $${nb%.ipynb}.py disagree: run make sync execute"; exit 1; }; \
+	done; echo "notebooks and scripts agree"
+
+lint: setup
+	$(VENV)/bin/ruff check colorhelpers tests notebooks/*.py data/*.py
+
+clean:
+	rm -rf runs

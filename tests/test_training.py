@@ -1,0 +1,299 @@
+"""Training: the run directory it writes, the train step, resuming, failure handling.
+
+Everything trains on the 24 + 8 fixture images at 16-32 px with 8 filters, so each
+`train` call takes seconds on a 2-core CPU.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from colorhelpers.config import TrainConfig
+from colorhelpers.data import eval_batches, training_batches
+from colorhelpers.models import build_generator
+from colorhelpers.training import (
+    METRIC_COLUMNS,
+    RunDirectory,
+    StopOnNonFinite,
+    TrainingError,
+    build_gan,
+    make_checkpoint,
+    save_weights_atomically,
+    train,
+    write_atomically,
+)
+
+#: Tiny but complete: two epochs of three steps at 32 px.
+TINY = TrainConfig(image_size=32, batch_size=8, epochs=2, generator_filters=8,
+                   discriminator_filters=8, sample_count=4)
+#: Sample-grid gap in pixels (documented in colorhelpers.plotting).
+GAP = 2
+
+
+def generator_weights(run: RunDirectory, epoch: int, config: TrainConfig = TINY) -> list[np.ndarray]:
+    generator = build_generator(config.image_size, config.generator_filters,
+                                config.generator_head, config.dropout)
+    generator.load_weights(run.generator_weights(epoch))
+    return generator.get_weights()
+
+
+def without_seconds(rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def run_a(tmp_path_factory, fixture_train, fixture_heldout):
+    """Two uninterrupted epochs of TINY: (run directory, rows returned by train)."""
+    root = tmp_path_factory.mktemp("run_a")
+    rows = train(fixture_train, fixture_heldout, root, TINY, verbose=0)
+    return RunDirectory(root), rows
+
+
+@pytest.fixture
+def run_a_copy(run_a, tmp_path):
+    """A private copy of run A that a test may resume or damage."""
+    return RunDirectory(Path(shutil.copytree(run_a[0].root, tmp_path / "run")))
+
+
+# --- the run directory -------------------------------------------------------------------
+
+
+def test_config_json_round_trips(run_a):
+    run, _ = run_a
+    assert TrainConfig.from_json(run.config_file.read_text()) == TINY
+    assert run.read_config() == TINY
+
+
+def test_generator_weights_and_samples_per_epoch(run_a):
+    run, _ = run_a
+    assert run.saved_epochs() == [1, 2]
+    for epoch in (1, 2):
+        assert run.generator_weights(epoch).is_file()
+        with Image.open(run.samples(epoch)) as png:
+            assert png.format == "PNG"
+            size = TINY.image_size
+            width = 3 * size + 2 * GAP
+            height = TINY.sample_count * size + (TINY.sample_count - 1) * GAP
+            assert png.size == (width, height)
+    # The two epochs' generators differ: the second epoch did train.
+    first, second = generator_weights(run, 1), generator_weights(run, 2)
+    assert any(not np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def test_metrics_csv_has_one_finite_row_per_epoch(run_a):
+    run, rows = run_a
+    with open(run.metrics_csv, newline="") as f:
+        reader = csv.DictReader(f)
+        assert tuple(reader.fieldnames) == METRIC_COLUMNS
+        raw = list(reader)
+    assert [int(r["epoch"]) for r in raw] == [1, 2]
+    for row in raw:
+        assert set(row) == set(METRIC_COLUMNS)
+        assert all(math.isfinite(float(v)) for v in row.values()), row
+        assert float(row["seconds"]) >= 0
+        assert 0.0 <= float(row["auc"]) <= 1.0
+    assert rows == run.read_metrics()
+
+
+def test_checkpoints_and_tensorboard_logs(run_a):
+    run, _ = run_a
+    assert run.checkpoints.is_dir()
+    latest = tf.train.latest_checkpoint(str(run.checkpoints))
+    assert latest is not None and latest.endswith("ckpt-2")
+    events = list(run.tensorboard.rglob("events.out.tfevents.*"))
+    assert events, f"no TensorBoard event files under {run.tensorboard}"
+    tags = set()
+    for path in events:
+        for record in tf.data.TFRecordDataset(str(path)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            tags.update(value.tag for value in event.summary.value)
+    # The losses and the held-out metrics both reach TensorBoard.
+    assert {"epoch_generator_loss", "epoch_psnr", "epoch_ciede2000"} <= tags, tags
+
+
+# --- the train step ----------------------------------------------------------------------
+
+
+def _batch_norm_stats(model: keras.Model) -> list[np.ndarray]:
+    return [
+        np.array(variable)
+        for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)
+        for variable in (layer.moving_mean, layer.moving_variance)
+    ]
+
+
+def test_train_step_updates_batch_norm_statistics_and_weights(fixture_train):
+    """The seed post called its models without training=True: batch norm then never
+    learns its moving statistics (they stay 0 and 1) and dropout is off."""
+    config = TINY.replace(image_size=16)
+    gan = build_gan(config)
+    stats_before = _batch_norm_stats(gan.generator)
+    assert stats_before, "the generator has no batch normalization layer"
+    assert all(np.all(s == 0) or np.all(s == 1) for s in stats_before)
+    gen_before = [np.array(v) for v in gan.generator.trainable_variables]
+    disc_before = [np.array(v) for v in gan.discriminator.trainable_variables]
+    disc_stats_before = _batch_norm_stats(gan.discriminator)
+
+    batch = next(iter(training_batches(fixture_train, 16, 8, seed=0)))
+    logs = gan.train_step(batch)
+
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    stats_after = _batch_norm_stats(gan.generator)
+    for before, after in zip(stats_before, stats_after):
+        assert not np.allclose(before, after), "generator batch-norm statistics did not move"
+    for before, after in zip(disc_stats_before, _batch_norm_stats(gan.discriminator)):
+        assert not np.allclose(before, after), "discriminator batch-norm statistics did not move"
+    gen_changed = [not np.array_equal(b, np.array(v))
+                   for b, v in zip(gen_before, gan.generator.trainable_variables)]
+    disc_changed = [not np.array_equal(b, np.array(v))
+                    for b, v in zip(disc_before, gan.discriminator.trainable_variables)]
+    assert all(gen_changed), f"{gen_changed.count(False)} generator variables did not change"
+    assert all(disc_changed), f"{disc_changed.count(False)} discriminator variables did not change"
+
+
+# --- resuming ----------------------------------------------------------------------------
+
+
+def test_resumed_run_equals_uninterrupted_run(run_a, tmp_path, fixture_train, fixture_heldout):
+    run_a_dir, rows_a = run_a
+    run_b = RunDirectory(tmp_path / "run_b")
+    rows_b1 = train(fixture_train, fixture_heldout, run_b.root, TINY.replace(epochs=1), verbose=0)
+    assert len(rows_b1) == 1 and run_b.saved_epochs() == [1]
+    rows_b = train(fixture_train, fixture_heldout, run_b.root, TINY, verbose=0)
+
+    assert len(rows_a) == len(rows_b) == 2
+    assert len(run_b.read_metrics()) == 2
+    for epoch in (1, 2):
+        for a, b in zip(generator_weights(run_a_dir, epoch), generator_weights(run_b, epoch)):
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-5, err_msg=f"epoch {epoch}")
+    for a, b in zip(without_seconds(rows_a), without_seconds(rows_b)):
+        assert a == pytest.approx(b, rel=1e-4, abs=1e-6)
+
+
+def test_resume_with_another_model_size_names_the_field(run_a_copy, fixture_train, fixture_heldout):
+    with pytest.raises(TrainingError, match="image_size") as info:
+        train(fixture_train, fixture_heldout, run_a_copy.root, TINY.replace(image_size=16), verbose=0)
+    assert "16" in str(info.value) and "32" in str(info.value)
+    # The refused run is untouched.
+    assert run_a_copy.read_config() == TINY
+
+
+def test_train_again_with_same_epochs_does_nothing(run_a, run_a_copy, fixture_train, fixture_heldout):
+    _, rows_a = run_a
+    weights = run_a_copy.generator_weights(2)
+    stamp = (weights.stat().st_mtime_ns, weights.read_bytes())
+    checkpoint = tf.train.latest_checkpoint(str(run_a_copy.checkpoints))
+
+    rows = train(fixture_train, fixture_heldout, run_a_copy.root, TINY, verbose=0)
+
+    assert rows == rows_a
+    assert (weights.stat().st_mtime_ns, weights.read_bytes()) == stamp
+    assert tf.train.latest_checkpoint(str(run_a_copy.checkpoints)) == checkpoint
+    assert run_a_copy.saved_epochs() == [1, 2]
+
+
+# --- non-finite losses -------------------------------------------------------------------
+
+
+def test_stop_on_non_finite_names_epoch_and_step():
+    callback = StopOnNonFinite()
+    callback.on_epoch_begin(4)
+    callback.on_train_batch_end(0, {"generator_loss": 1.5, "l1": 0.1})  # finite: no error
+    with pytest.raises(TrainingError) as info:
+        callback.on_train_batch_end(6, {"generator_loss": float("nan"), "l1": 0.1})
+    message = str(info.value)
+    assert "generator_loss" in message
+    assert "epoch 5" in message and "step 7" in message
+    with pytest.raises(TrainingError, match="discriminator_loss"):
+        callback.on_train_batch_end(0, {"discriminator_loss": float("inf")})
+
+
+def test_non_finite_loss_stops_training_and_keeps_last_checkpoint(
+    run_a_copy, fixture_train, fixture_heldout
+):
+    """Resume run A for a third epoch whose loss is NaN from the first step on (a NaN L1
+    weight; a learning rate of 1e6 does not reliably produce one on this model)."""
+    broken = TINY.replace(epochs=3, l1_weight=float("nan"))
+    with pytest.raises(TrainingError) as info:
+        train(fixture_train, fixture_heldout, run_a_copy.root, broken, verbose=0)
+    message = str(info.value)
+    assert "epoch 3" in message and "step 1" in message, message
+
+    assert run_a_copy.saved_epochs() == [1, 2]
+    assert [int(r["epoch"]) for r in run_a_copy.read_metrics()] == [1, 2]
+    latest = tf.train.latest_checkpoint(str(run_a_copy.checkpoints))
+    assert latest.endswith("ckpt-2")
+    # The checkpoint restores into a fresh model and holds epoch 2's finite generator.
+    gan = build_gan(TINY)
+    epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+    make_checkpoint(gan, epoch).restore(latest).assert_existing_objects_matched()
+    assert int(epoch.numpy()) == 2
+    restored = gan.generator.get_weights()
+    assert all(np.all(np.isfinite(w)) for w in restored)
+    for a, b in zip(restored, generator_weights(run_a_copy, 2)):
+        np.testing.assert_array_equal(a, b)
+
+
+# --- atomic writes -----------------------------------------------------------------------
+
+
+def test_write_atomically_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "sub" / "notes.txt"
+    write_atomically(target, "first\n")
+    write_atomically(target, "second\n")
+    assert target.read_text() == "second\n"
+    assert [p.name for p in target.parent.iterdir()] == ["notes.txt"]
+
+
+def test_save_weights_atomically_writes_a_loadable_file(tmp_path):
+    model = build_generator(16, 8)
+    target = tmp_path / "generators" / "epoch_001.weights.h5"
+    save_weights_atomically(model, target)
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+    other = build_generator(16, 8)
+    assert any(not np.array_equal(a, b) for a, b in zip(model.get_weights(), other.get_weights()))
+    other.load_weights(target)
+    for a, b in zip(model.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+# --- mixed precision ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("precision", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_trains_and_restores_the_policy(precision, tmp_path, fixture_train,
+                                                        fixture_heldout):
+    config = TrainConfig(image_size=16, batch_size=8, epochs=1, generator_filters=8,
+                         discriminator_filters=8, sample_count=2, precision=precision)
+    try:
+        rows = train(fixture_train, fixture_heldout, tmp_path / "run", config, verbose=0)
+    finally:
+        policy = keras.config.dtype_policy().name
+        keras.config.set_dtype_policy("float32")  # never leak into the other tests
+    assert policy == "float32"
+    assert len(rows) == 1
+    assert all(math.isfinite(v) for v in rows[0].values()), rows[0]
+
+    run = RunDirectory(tmp_path / "run")
+    generator = build_generator(16, 8)
+    generator.load_weights(run.generator_weights(1))
+    l_norm, _ = next(iter(eval_batches(fixture_heldout, 16)))
+    ab = np.asarray(generator(l_norm, training=False))
+    assert np.all(np.isfinite(ab)) and ab.min() >= -1.0 and ab.max() <= 1.0
+    # The mixed-precision networks themselves compute in the low precision but answer in
+    # float32 within tanh's range.
+    gan = build_gan(config)
+    assert keras.config.dtype_policy().name == "float32"
+    assert gan.generator.layers[1].compute_dtype == precision.split("_")[1]
+    out = gan.generator(l_norm, training=False)
+    assert out.dtype == tf.float32
+    assert float(tf.reduce_min(out)) >= -1.0 and float(tf.reduce_max(out)) <= 1.0
