@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # Every notebook is paired with a jupytext script of the same name.
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 
-.PHONY: setup train test unit notebooks sync execute check-sync lint clean
+.PHONY: setup train test browser-test screenshots sync execute check-sync lint clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,6 +27,15 @@ test: setup
 	$(PY) -m pytest tests colorhelpers $(NOTEBOOKS) --doctest-modules \
 	  --ignore=colorhelpers/__main__.py --nbval-lax --nbval-current-env \
 	  --nbval-sanitize-with notebooks/sanitize.cfg -q --durations=5
+
+# Only the browser test of notebook 05's widgets (JupyterLab in headless Chromium).
+browser-test: setup
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest tests/test_browser.py -q
+
+# Refresh docs/widgets-epoch-slider.png from the real run in runs/ (after `make train`).
+screenshots: setup
+	COLORGAN_BROWSER_RUNS=runs COLORGAN_UPDATE_SCREENSHOTS=1 TF_CPP_MIN_LOG_LEVEL=3 \
+	$(PY) -m pytest tests/test_browser.py -q
 
 # Pair scripts and notebooks; after editing a script, `make sync execute` (sync keeps old outputs).
 sync: setup

@@ -17,6 +17,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from colorhelpers import import_tensorflow_quietly
+
 #: Exit status for bad input or a run that cannot go on.
 EXIT_USAGE = 2
 
@@ -106,8 +108,9 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # before TensorFlow loads, so --help is instant
     warnings.showwarning = _one_line_warning
+    import_tensorflow_quietly()
     from colorhelpers.data import DataError
     from colorhelpers.evaluation import RunError
     from colorhelpers.training import TrainingError

@@ -160,8 +160,13 @@ def fatal_results(tmp_path_factory) -> dict[str, tuple[Result, list[str]]]:
     }
     results = run_all(*[command for command, _ in cases.values()], timeout=240)
     outcome = {name: (result, words) for (name, (_, words)), result in zip(cases.items(), results)}
-    outcome["_dirs"] = (base / "o1", base / "o2", base / "o3")
     return outcome
+
+
+@pytest.fixture(scope="module")
+def fatal_base(fatal_results) -> Path:
+    result, _ = fatal_results["train-empty-folder"]
+    return Path(result.args[result.args.index("--out") + 1]).parent
 
 
 @pytest.mark.parametrize("case", [
@@ -180,9 +185,14 @@ def test_fatal_case_exits_with_one_error_line(fatal_results, case):
         assert word in lines[0], f"{word!r} not named in: {lines[0]}"
 
 
-def test_fatal_cases_write_nothing(fatal_results):
-    for folder in fatal_results["_dirs"]:
+def test_fatal_cases_write_nothing(fatal_base):
+    for name in ("o1", "o2", "o3"):
+        folder = fatal_base / name
         assert not folder.exists() or not any(folder.iterdir()), folder
+    # The refused 32 px run keeps its config and gained nothing.
+    run_32 = fatal_base / "run_32"
+    assert TrainConfig.from_json((run_32 / "config.json").read_text()).image_size == 32
+    assert [p.name for p in run_32.iterdir()] == ["config.json"]
 
 
 # --- train, kill -9, resume; then colorize and evaluate that run --------------------------

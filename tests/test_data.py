@@ -258,12 +258,6 @@ def test_an_epoch_of_len_paths_over_batch_batches_has_distinct_images(eight_path
     assert len(np.unique(l_sums(batches).round(1))) == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: training_batches batches one endless stream of epochs, so when "
-    "len(paths) % batch_size != 0 batches straddle epochs; a resumed run (first_epoch=1) "
-    "then sees other batches than epoch 2 of an uninterrupted run",
-)
 def test_resume_matches_when_batch_does_not_divide_the_images(color_folder):
     paths = find_images(color_folder(10, "ten"))
     per_epoch = len(paths) // 4  # what colorhelpers.training passes as steps_per_epoch
