@@ -289,3 +289,28 @@ def test_eval_batches_in_file_order_and_unflipped(fixture_heldout):
         np.testing.assert_allclose(l_all[i], l_ref, atol=0.02)
         np.testing.assert_allclose(ab_all[i], ab_ref, atol=0.02)
         assert np.abs(l_all[i] - l_ref[:, ::-1]).max() > 0.1  # a flip would be detected
+
+
+def test_sixteen_bit_colour_png_is_used_and_scaled(tmp_path):
+    """48-bit PNGs (16 bits per channel) are kept and decoded with their full range."""
+    import cv2
+
+    rgb = np.zeros((32, 32, 3), np.uint16)
+    rgb[:, :16] = (65535, 0, 0)  # red left half
+    rgb[:, 16:] = (0, 0, 25828)  # a blue between two 8-bit levels: 8-bit decoding is off by 0.002
+    path = tmp_path / "deep.png"
+    assert cv2.imwrite(str(path), rgb[..., ::-1])  # OpenCV writes BGR
+    assert find_images(tmp_path) == [path]
+    image = load_rgb(str(path), 32).numpy()
+    np.testing.assert_allclose(image[4, 4], (1.0, 0.0, 0.0), atol=1e-3)
+    np.testing.assert_allclose(image[4, 28], (0.0, 0.0, 25828 / 65535), atol=5e-4)
+
+
+def test_decompression_bomb_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    """An image beyond PIL's safety limit is skipped, named, instead of crashing the scan."""
+    Image.fromarray(np.zeros((64, 64, 3), np.uint8) + 128).save(tmp_path / "huge.png")
+    Image.fromarray(colorful_array(32, seed=1)).save(tmp_path / "fine.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 64 * 64 // 3)  # 64x64 is now > 2x the limit
+    with pytest.warns(SkippedImageWarning, match="huge.png: too large"):
+        kept = find_images(tmp_path)
+    assert [p.name for p in kept] == ["fine.png"]
