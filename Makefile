@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # Every notebook is paired with a jupytext script of the same name.
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 
-.PHONY: setup train test browser-test screenshots sync execute check-sync lint clean
+.PHONY: setup train test browser-test screenshots sync execute check-sync lint bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -57,6 +57,10 @@ check-sync: setup
 
 lint: setup
 	$(VENV)/bin/ruff check colorhelpers tests notebooks/*.py data/*.py
+
+# colorgan against a re-implementation of the seed post's approach (bench/README.md), ~4 min.
+bench: setup
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) bench/bench.py --max-load 0.7
 
 clean:
 	rm -rf runs

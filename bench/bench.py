@@ -590,6 +590,7 @@ def main() -> None:
     parser.add_argument("--max-wait", type=float, default=900)
     parser.add_argument("--notebooks", action="store_true",
                         help="also time real-mode execution of notebooks/0[1-5]_*.ipynb (~8 min)")
+    parser.add_argument("--notebooks-only", action="store_true", help="time the notebooks and nothing else")
     # Internal: run one measurement in this process.
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--jit", action="store_true", help=argparse.SUPPRESS)
@@ -597,6 +598,14 @@ def main() -> None:
     parser.add_argument("--peak", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.notebooks_only:
+        if args.max_load is not None:
+            wait_for_load(args.max_load, args.max_wait)
+        load_start = os.getloadavg()[0]
+        for name, value, status in time_notebooks():
+            print(f"{name:<50}{value:>10.1f} {'s' if status else 'MB'} {status}")
+        print(f"load average (1 min) at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f}")
+        return
     if args.worker:
         if args.steps is None or args.warmup is None:
             parser.error("--worker needs --steps and --warmup")

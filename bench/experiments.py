@@ -93,14 +93,14 @@ def lab_cached_batches(paths, size: int, batch_size: int, seed: int):
 
     from colorhelpers.data import load_images
 
-    images = load_images(paths, size)
+    @tf.function
+    def both_orientations(images_uint8):
+        lab = fast_rgb_to_lab_scaled(tf.image.convert_image_dtype(images_uint8, tf.float32))
+        both = tf.concat([lab, tf.reverse(lab, [2])], 0)  # [original; flipped]
+        return both[..., :1], both[..., 1:]
+
     count = len(paths)
-    # Lab once for every image, 64 at a time to bound the float32 temporaries.
-    lab = tf.concat([fast_rgb_to_lab_scaled(tf.image.convert_image_dtype(images[i:i + 64], tf.float32))
-                     for i in range(0, count, 64)], 0)
-    both = tf.concat([lab, tf.reverse(lab, [2])], 0)  # [original; flipped]
-    l_cache, ab_cache = tf.identity(both[..., :1]), tf.identity(both[..., 1:])
-    del lab, both
+    l_cache, ab_cache = both_orientations(load_images(paths, size))
 
     def one_epoch(epoch):
         key = tf.stack([tf.constant(seed, tf.int64), epoch])

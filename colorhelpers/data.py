@@ -9,8 +9,9 @@ Two steps, kept apart on purpose:
    corrupt JPEG or a text file called `.jpg` is reported clearly instead of failing deep
    inside a TensorFlow graph in the middle of an epoch.
 2. `training_batches` and `eval_batches` build `tf.data` pipelines of TensorFlow ops only
-   (decode, composite on white, crop, resize, flip, Lab), so they run in parallel outside
-   Python's global interpreter lock and can be cached and prefetched.
+   (decode, composite on white, crop, resize, Lab; then per epoch shuffle, batch, flip),
+   so they run in parallel outside Python's global interpreter lock, and what does not
+   change between epochs is computed once and cached.
 """
 
 from __future__ import annotations
@@ -192,6 +193,12 @@ def _to_l_ab(image_uint8: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     return rgb_to_l_ab(tf.image.convert_image_dtype(image_uint8, tf.float32))
 
 
+def _l_ab_in_chunks(images_uint8: tf.Tensor, chunk: int = 32) -> tuple[tf.Tensor, tf.Tensor]:
+    """Lab of many images, a few at a time so that the float temporaries stay small."""
+    parts = [_to_l_ab(images_uint8[i : i + chunk]) for i in range(0, len(images_uint8), chunk)]
+    return tf.concat([p[0] for p in parts], 0), tf.concat([p[1] for p in parts], 0)
+
+
 def training_batches(
     paths: list[Path],
     size: int,
@@ -202,32 +209,33 @@ def training_batches(
 ) -> tf.data.Dataset:
     """Endless (l, ab) batches for training, `len(paths) // batch_size` of them per epoch.
 
-    The images are decoded once and kept in memory. Each epoch visits them in an order,
-    and flips them, by stateless random ops keyed on (seed, epoch, position): a run
-    resumed at `first_epoch` sees exactly the batches an uninterrupted run would have seen.
+    Every image is decoded and converted to Lab once and kept in memory, together with its
+    mirror image (24 bytes a pixel: about 0.4 MB per 128 px image). An epoch is then a
+    shuffle and one gather per batch, with stateless random ops keyed on (seed, epoch): a
+    run resumed at `first_epoch` sees exactly the batches an uninterrupted run would have seen.
     """
     if len(paths) < batch_size:
         raise DataError(
             f"only {len(paths)} training images for a batch of {batch_size}; use a smaller batch"
         )
-    images = load_images(paths, size)
+    l_all, ab_all = _l_ab_in_chunks(load_images(paths, size))
     count = len(paths)
-
-    def example(epoch: tf.Tensor, index: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        image = tf.gather(images, index)
-        if flip:
-            flip_seed = tf.stack([tf.constant(seed, tf.int64) * 1_000_003 + epoch, index])
-            image = tf.image.stateless_random_flip_left_right(image, flip_seed)
-        return _to_l_ab(image)
+    if flip:
+        # A mirrored image has mirrored L and ab, so flipping commutes with the Lab
+        # conversion: rows count..2*count-1 hold the mirror image of rows 0..count-1.
+        l_all = tf.concat([l_all, tf.reverse(l_all, axis=[2])], 0)
+        ab_all = tf.concat([ab_all, tf.reverse(ab_all, axis=[2])], 0)
 
     def one_epoch(epoch: tf.Tensor) -> tf.data.Dataset:
         epoch_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
         order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), epoch_seed)
-        examples = tf.data.Dataset.from_tensor_slices(order).map(
-            lambda index: example(epoch, index), num_parallel_calls=tf.data.AUTOTUNE
-        )
-        # Batch within the epoch, so that no batch straddles two epochs.
-        return examples.batch(batch_size, drop_remainder=True)
+        if flip:
+            # One coin per image and epoch, from another stream of the same (seed, epoch).
+            coins = tf.random.stateless_uniform([count], epoch_seed + [0, 1 << 40])
+            order = order + count * tf.cast(tf.gather(coins, order) < 0.5, tf.int64)
+        # Batch the rows within the epoch, so that no batch straddles two epochs.
+        rows = tf.data.Dataset.from_tensor_slices(order).batch(batch_size, drop_remainder=True)
+        return rows.map(lambda r: (tf.gather(l_all, r), tf.gather(ab_all, r)))
 
     batches = tf.data.Dataset.counter(start=first_epoch).flat_map(one_epoch)
     return batches.prefetch(tf.data.AUTOTUNE)

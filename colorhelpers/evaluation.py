@@ -6,6 +6,7 @@ these same functions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from colorhelpers.data import decode_rgb, eval_batches, find_images, split_datas
 from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.models import build_generator
-from colorhelpers.plotting import gray_output_truth, show_images, to_uint8
+from colorhelpers.plotting import gray_output_truth, show_images
 from colorhelpers.training import RunDirectory
 
 
@@ -81,6 +82,25 @@ def with_luma(rgb: tf.Tensor, target_luma: tf.Tensor) -> tf.Tensor:
     return tf.clip_by_value(target + scale * offset, 0.0, 1.0)
 
 
+@functools.lru_cache(maxsize=4)
+def _colorizer(generator: keras.Model, size: int) -> tf.types.experimental.PolymorphicFunction:
+    """`colorize_rgb`'s steps traced once into a graph that takes any image size.
+
+    Run eagerly, the few dozen small TensorFlow ops cost as much as the network itself.
+    """
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, 3], tf.float32)])
+    def colorize(rgb: tf.Tensor) -> tf.Tensor:
+        l_full, _ = normalize_lab(rgb_to_lab(rgb))
+        small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
+        ab_small = tf.cast(generator(small, training=False), tf.float32)
+        ab_full = tf.image.resize(ab_small, tf.shape(rgb)[:2], method="bilinear")[0]
+        colour = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
+        return tf.cast(tf.round(colour * 255.0), tf.uint8)
+
+    return colorize
+
+
 def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarray:
     """Colourise one image of any size: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
 
@@ -90,14 +110,7 @@ def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarra
     own luma is put back, so converting the output to gray gives the input's gray exactly.
     Colour inputs are treated as gray: only their lightness is used.
     """
-    rgb = tf.convert_to_tensor(rgb, tf.float32)
-    l_full, _ = normalize_lab(rgb_to_lab(rgb))
-    small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
-    ab_small = predict_ab(generator, small.numpy())
-    height, width = tf.shape(rgb)[0], tf.shape(rgb)[1]
-    ab_full = tf.image.resize(ab_small, [height, width], method="bilinear")[0]
-    colour = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
-    return to_uint8(colour.numpy())
+    return _colorizer(generator, size)(tf.convert_to_tensor(rgb, tf.float32)).numpy()
 
 
 def colorize_file(generator: keras.Model, path: Path, output_dir: Path, size: int) -> Path:

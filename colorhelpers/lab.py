@@ -50,8 +50,10 @@ def rgb_to_lab(rgb: tf.Tensor) -> tf.Tensor:
     [100.0, 0.0, 0.0]
     """
     rgb = tf.convert_to_tensor(rgb, tf.float32)
-    xyz = tf.linalg.matvec(tf.constant(_XYZ_FROM_RGB), _srgb_to_linear(rgb))
-    xyz = xyz / tf.constant(_WHITE_D65)
+    # One [pixels, 3] x [3, 3] matrix product (tensordot), with the white point folded in;
+    # matvec would run one tiny 3x3 product per pixel.
+    xyz_from_rgb = tf.constant(_XYZ_FROM_RGB) / tf.constant(_WHITE_D65)[:, None]
+    xyz = tf.tensordot(_srgb_to_linear(rgb), tf.transpose(xyz_from_rgb), 1)
     f = tf.where(
         xyz > _EPSILON, tf.pow(tf.maximum(xyz, _EPSILON), 1.0 / 3.0), _KAPPA_SLOPE * xyz + 16.0 / 116.0
     )
@@ -67,9 +69,9 @@ def lab_to_rgb(lab: tf.Tensor) -> tf.Tensor:
     # Like scikit-image, a negative f(z) (an impossible colour) is clamped to zero.
     f = tf.stack([fy + a / 500.0, fy, tf.maximum(fy - b / 200.0, 0.0)], axis=-1)
     xyz = tf.where(f > 0.2068966, tf.pow(f, 3.0), (f - 16.0 / 116.0) / _KAPPA_SLOPE)
-    xyz = xyz * tf.constant(_WHITE_D65)
     rgb_from_xyz = tf.linalg.inv(tf.constant(_XYZ_FROM_RGB, tf.float64))
-    linear = tf.linalg.matvec(tf.cast(rgb_from_xyz, tf.float32), xyz)
+    rgb_from_xyz = tf.cast(rgb_from_xyz, tf.float32) * tf.constant(_WHITE_D65)[None, :]
+    linear = tf.tensordot(xyz, tf.transpose(rgb_from_xyz), 1)
     return tf.clip_by_value(_linear_to_srgb(linear), 0.0, 1.0)
 
 

@@ -22,8 +22,8 @@
 #   name instead of failing in the middle of training;
 # * how the training and held-out images are kept apart;
 # * how a `tf.data` pipeline of TensorFlow ops turns files into batches of (L, ab): decode,
-#   composite on white, crop, resize, keep in memory, shuffle, flip, convert to Lab, batch,
-#   prefetch;
+#   composite on white, crop, resize, convert to Lab and keep in memory; then every epoch
+#   shuffle, batch, flip, prefetch;
 # * why the seed post's `tf.numpy_function` call to scikit-image does not belong in a pipeline.
 #
 # **Module taught:** `colorhelpers.data` (`find_images`, `split_dataset`, `load_rgb`,
@@ -180,14 +180,16 @@ print("scratch folder still there:", folder.exists())
 # 1. **Decode once, keep in memory.** `load_images` maps `load_rgb` over the file list in
 #    parallel (`num_parallel_calls=AUTOTUNE`) and stacks the result into one uint8 tensor.
 #    The tutorial set is about 20 MiB at 128 px, so each file is read exactly once per run.
-# 2. **Shuffle per epoch, reproducibly.** Each epoch visits the images in an order drawn by
+# 2. **Convert to Lab once** and scale with `lab.rgb_to_l_ab`; the (L, ab) tensors are the
+#    cache (12 bytes a pixel), so no epoch pays for the conversion again.
+# 3. **Shuffle per epoch, reproducibly.** Each epoch visits the images in an order drawn by
 #    a *stateless* random op keyed on (seed, epoch): the same every run, and a run resumed at
 #    epoch 5 sees exactly the batches an uninterrupted run would have seen.
-# 3. **Flip** left-right at random, keyed the same way (a cartoon's mirror image is an
-#    equally good cartoon).
-# 4. **Convert to Lab** and scale with `lab.rgb_to_l_ab`, in parallel.
-# 5. **Batch** with `drop_remainder=True` (every batch has the same shape), and **prefetch**
-#    so the next batch is prepared while the model trains on this one.
+# 4. **Batch** the shuffled indices with `drop_remainder=True` (every batch has the same
+#    shape) and gather each batch from the cache in one op.
+# 5. **Flip** left-right at random, keyed the same way (a cartoon's mirror image is an
+#    equally good cartoon; mirroring L and ab equals mirroring the RGB image), and
+#    **prefetch**, so the next batch is prepared while the model trains on this one.
 #
 # The dataset is endless (it counts epochs itself); training takes
 # `len(train_paths) // batch_size` batches per epoch from it.
@@ -308,6 +310,7 @@ for fn in [lab.rgb_to_lab, seed_rgb_to_lab]:
 # * `find_images` and `split_dataset` decide, once and in Python, which files are used and
 #   for what, and say why a file is skipped.
 # * `load_rgb` and `training_batches` are TensorFlow ops from file to batch: decoded once,
-#   kept in memory, reproducibly shuffled and flipped, converted to scaled (L, ab), prefetched.
+#   converted to scaled (L, ab) once and kept in memory, reproducibly shuffled, batched,
+#   flipped and prefetched.
 #
 # Next, notebook 03 builds the two networks that consume these batches.
