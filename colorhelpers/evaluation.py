@@ -18,9 +18,8 @@ from colorhelpers.config import TrainConfig
 from colorhelpers.data import decode_rgb, eval_batches, find_images, split_dataset
 from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.metrics import evaluate_generator, predict_ab
-from colorhelpers.models import build_generator
 from colorhelpers.plotting import gray_output_truth, show_images
-from colorhelpers.training import RunDirectory
+from colorhelpers.training import RunDirectory, generator_for
 
 
 class RunError(ValueError):
@@ -45,8 +44,7 @@ def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.M
     if epoch not in epochs:
         raise RunError(f"{run.root}: no epoch {epoch}; saved epochs are {epochs[0]}..{epochs[-1]}")
     config = run.read_config()
-    generator = build_generator(config.image_size, config.generator_filters,
-                                config.generator_head, config.dropout)
+    generator = generator_for(config)
     try:
         generator.load_weights(run.generator_weights(epoch))
     except ValueError as err:

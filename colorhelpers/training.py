@@ -198,11 +198,16 @@ def _adam(config: TrainConfig) -> keras.optimizers.Optimizer:
     return optimizer
 
 
+def generator_for(config: TrainConfig) -> keras.Model:
+    """The untrained generator a config describes (used to train it and to reload it)."""
+    return build_generator(config.image_size, config.generator_filters, config.generator_head,
+                           config.dropout)
+
+
 def build_gan(config: TrainConfig) -> ColorGAN:
     """Generator, discriminator and their two Adam optimisers, compiled, from a config."""
     with dtype_policy(config.precision):
-        generator = build_generator(config.image_size, config.generator_filters,
-                                    config.generator_head, config.dropout)
+        generator = generator_for(config)
         discriminator = build_discriminator(config.image_size, config.discriminator_filters,
                                             config.discriminator_layers,
                                             config.conditional_discriminator)
