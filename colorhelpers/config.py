@@ -43,8 +43,16 @@ class TrainConfig:
     conditional_discriminator: bool = True
     generator_head: str = "tanh"  # "tanh" (pix2pix) or "seed" (ReLU convs, then tanh)
     dropout: float = 0.5
+    # Noise (notebook 06): a channel of N(0, 1) next to L, besides or instead of dropout.
+    noise_channel: bool = False
+    # Encoder (notebook 07): "unet" (learned from scratch) or "vgg16"; its starting weights,
+    # "imagenet" (downloaded once; random if that fails) or "random".
+    encoder: str = "unet"
+    encoder_weights: str = "imagenet"
     # Loss and optimiser, from the pix2pix paper.
     l1_weight: float = 100.0
+    # Epochs of L1-only training of the generator before the discriminator joins in.
+    warmup_epochs: int = 0
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     beta_2: float = 0.999
@@ -61,8 +69,16 @@ class TrainConfig:
             raise ValueError(f"image_size must be a power of two >= 16, got {self.image_size}")
         if self.batch_size < 1 or self.epochs < 1:
             raise ValueError("batch_size and epochs must be positive")
+        if self.warmup_epochs < 0:
+            raise ValueError(f"warmup_epochs must be >= 0, got {self.warmup_epochs}")
         if self.generator_head not in ("tanh", "seed"):
             raise ValueError(f"generator_head must be 'tanh' or 'seed', got {self.generator_head!r}")
+        if self.encoder not in ("unet", "vgg16"):
+            raise ValueError(f"encoder must be 'unet' or 'vgg16', got {self.encoder!r}")
+        if self.encoder_weights not in ("imagenet", "random"):
+            raise ValueError(f"encoder_weights must be 'imagenet' or 'random', got {self.encoder_weights!r}")
+        if self.encoder == "vgg16" and (self.noise_channel or self.generator_head != "tanh"):
+            raise ValueError("the vgg16 encoder takes neither a noise channel nor the seed's head")
         if self.precision not in ("float32", "mixed_float16", "mixed_bfloat16"):
             raise ValueError(f"unknown precision {self.precision!r}")
 

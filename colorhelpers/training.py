@@ -29,6 +29,7 @@ from colorhelpers.data import eval_batches, training_batches
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.models import build_discriminator, build_generator
 from colorhelpers.plotting import sample_grid, save_png
+from colorhelpers.pretrained import build_vgg16_generator, imagenet_vgg16_weights
 
 #: Columns of metrics.csv, one row per epoch.
 METRIC_COLUMNS = (
@@ -38,7 +39,7 @@ METRIC_COLUMNS = (
 #: Config fields that change the shape of the networks: a run cannot resume if they differ.
 MODEL_FIELDS = (
     "image_size", "generator_filters", "discriminator_filters", "discriminator_layers",
-    "conditional_discriminator", "generator_head",
+    "conditional_discriminator", "generator_head", "noise_channel", "encoder",
 )
 
 
@@ -123,6 +124,7 @@ class ColorGAN(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self.l1_weight = l1_weight
+        self._adversarial = True
         self.trackers = {
             name: keras.metrics.Mean(name=name)
             for name in ("generator_loss", "l1", "adversarial", "discriminator_loss")
@@ -140,6 +142,17 @@ class ColorGAN(keras.Model):
     def call(self, l_norm, training: bool = False):
         return self.generator(l_norm, training=training)
 
+    @property
+    def adversarial(self) -> bool:
+        """False during the L1-only warm-up: the generator alone learns, the critic waits."""
+        return self._adversarial
+
+    @adversarial.setter
+    def adversarial(self, value: bool) -> None:
+        if value != self._adversarial:
+            self._adversarial = value
+            self.train_function = None  # `fit` traces train_step again, with the new branch
+
     @staticmethod
     def _loss_to_differentiate(optimizer: keras.optimizers.Optimizer, loss: tf.Tensor) -> tf.Tensor:
         """The loss whose gradient is applied: scaled for replicas and for float16.
@@ -155,6 +168,8 @@ class ColorGAN(keras.Model):
         return loss
 
     def train_step(self, data):
+        if not self.adversarial:
+            return self._warmup_step(data)
         l_norm, ab_real = data
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             # training=True: dropout is on and batch norm learns its statistics.
@@ -175,6 +190,25 @@ class ColorGAN(keras.Model):
             optimizer.apply(grads, model.trainable_variables)
         values = {"generator_loss": gen_loss, "l1": l1, "adversarial": adversarial,
                   "discriminator_loss": disc_loss}
+        return self._track(values)
+
+    def _warmup_step(self, data):
+        """The L1 term alone (the "NoGAN" pre-training of DeOldify, Shariatnia's warm-up).
+
+        It costs about a third of an adversarial step: no discriminator passes.
+        """
+        l_norm, ab_real = data
+        with tf.GradientTape() as tape:
+            l1 = tf.reduce_mean(tf.abs(ab_real - self.generator(l_norm, training=True)))
+            gen_loss = self.l1_weight * l1
+            objective = self._loss_to_differentiate(self.generator_optimizer, gen_loss)
+        grads = tape.gradient(objective, self.generator.trainable_variables)
+        self.generator_optimizer.apply(grads, self.generator.trainable_variables)
+        zero = tf.zeros_like(l1)
+        return self._track({"generator_loss": gen_loss, "l1": l1, "adversarial": zero,
+                            "discriminator_loss": zero})
+
+    def _track(self, values: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
@@ -198,16 +232,36 @@ def _adam(config: TrainConfig) -> keras.optimizers.Optimizer:
     return optimizer
 
 
-def generator_for(config: TrainConfig) -> keras.Model:
-    """The untrained generator a config describes (used to train it and to reload it)."""
+def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None) -> keras.Model:
+    """The untrained generator a config describes (used to train it and to reload it).
+
+    `encoder_weights_file` starts a VGG-16 encoder from pretrained weights; without it the
+    encoder starts random (and reloading a trained run overwrites every weight anyway).
+    """
+    if config.encoder == "vgg16":
+        return build_vgg16_generator(config.image_size, config.generator_filters, config.dropout,
+                                     encoder_weights_file,
+                                     trainable_encoder=config.encoder_weights == "random")
     return build_generator(config.image_size, config.generator_filters, config.generator_head,
-                           config.dropout)
+                           config.dropout, config.noise_channel)
 
 
-def build_gan(config: TrainConfig) -> ColorGAN:
+def with_encoder_weights(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
+    """The pretrained weights file the config asks for, and the config that says what was got.
+
+    When ImageNet weights cannot be downloaded, the run goes on with random ones and its
+    config.json says `"encoder_weights": "random"`, so nobody mistakes it for a pretrained run.
+    """
+    if config.encoder != "vgg16" or config.encoder_weights != "imagenet":
+        return config, None
+    weights_file = imagenet_vgg16_weights()
+    return (config, weights_file) if weights_file else (config.replace(encoder_weights="random"), None)
+
+
+def build_gan(config: TrainConfig, encoder_weights_file: Path | None = None) -> ColorGAN:
     """Generator, discriminator and their two Adam optimisers, compiled, from a config."""
     with dtype_policy(config.precision):
-        generator = generator_for(config)
+        generator = generator_for(config, encoder_weights_file)
         discriminator = build_discriminator(config.image_size, config.discriminator_filters,
                                             config.discriminator_layers,
                                             config.conditional_discriminator)
@@ -328,10 +382,11 @@ def train(
     """
     run = RunDirectory(Path(run_dir))
     _check_resumable(run, config)
+    config, encoder_weights_file = with_encoder_weights(config)
     keras.utils.set_random_seed(config.seed)
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
-        gan = build_gan(config)
+        gan = build_gan(config, encoder_weights_file)
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
     checkpoint = make_checkpoint(gan, epoch)
     manager = tf.train.CheckpointManager(checkpoint, run.checkpoints, max_to_keep=2)
@@ -346,7 +401,6 @@ def train(
         return run.read_metrics()
 
     size, batch = config.image_size, config.batch_size
-    batches = training_batches(train_paths, size, batch, config.seed, first_epoch, config.flip)
     heldout = eval_batches(heldout_paths, size, batch)
     samples = next(iter(eval_batches(heldout_paths[: config.sample_count], size, config.sample_count)))
     callbacks = [
@@ -357,7 +411,16 @@ def train(
     ]
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
-    gan.fit(batches, epochs=config.epochs, initial_epoch=first_epoch,
-            steps_per_epoch=len(train_paths) // batch, callbacks=callbacks, verbose=verbose,
-            shuffle=False)
+    # Two phases: the L1-only warm-up epochs, then adversarial training. Each phase is one
+    # `fit` call whose batches start at the phase's first epoch, so a resumed run sees the
+    # same batches as an uninterrupted one.
+    warmup_end = min(config.warmup_epochs, config.epochs)
+    for start, end, adversarial in ((first_epoch, warmup_end, False),
+                                    (max(first_epoch, warmup_end), config.epochs, True)):
+        if start >= end:
+            continue
+        gan.adversarial = adversarial
+        batches = training_batches(train_paths, size, batch, config.seed, start, config.flip)
+        gan.fit(batches, epochs=end, initial_epoch=start, steps_per_epoch=len(train_paths) // batch,
+                callbacks=callbacks, verbose=verbose, shuffle=False)
     return run.read_metrics()

@@ -317,3 +317,64 @@ def test_xla_compiled_training_matches_the_plain_step(tmp_path, fixture_train, f
     l_norm, _ = next(iter(eval_batches(fixture_heldout, 16)))
     ab = np.asarray(generator(l_norm, training=False))
     assert np.all(np.isfinite(ab)) and ab.min() >= -1.0 and ab.max() <= 1.0
+
+
+# --- the L1-only warm-up -----------------------------------------------------------------
+
+
+def _discriminator_at_start(config: TrainConfig) -> list[np.ndarray]:
+    """The discriminator's initial weights, as `train` draws them from the config's seed."""
+    keras.utils.set_random_seed(config.seed)
+    return [np.array(v) for v in build_gan(config).discriminator.variables]
+
+
+def _discriminator_in_checkpoint(run: RunDirectory, config: TrainConfig) -> list[np.ndarray]:
+    gan = build_gan(config)
+    make_checkpoint(gan, tf.Variable(0, dtype=tf.int64)).restore(
+        tf.train.latest_checkpoint(str(run.checkpoints))).expect_partial()
+    return [np.array(v) for v in gan.discriminator.variables]
+
+
+def test_warmup_epochs_train_the_generator_alone(tmp_path, fixture_train, fixture_heldout):
+    config = TINY.replace(warmup_epochs=1)
+    run = RunDirectory(tmp_path / "run")
+    rows = train(fixture_train, fixture_heldout, run.root, config, verbose=0)
+
+    warmup, adversarial = rows
+    assert warmup["adversarial"] == 0 and warmup["discriminator_loss"] == 0
+    assert warmup["l1"] > 0 and warmup["generator_loss"] == pytest.approx(100 * warmup["l1"], rel=1e-4)
+    assert adversarial["adversarial"] > 0 and adversarial["discriminator_loss"] > 0
+    first, second = generator_weights(run, 1), generator_weights(run, 2)
+    assert any(not np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def test_discriminator_is_untouched_during_warmup(tmp_path, fixture_train, fixture_heldout):
+    config = TINY.replace(warmup_epochs=2)
+    run = RunDirectory(tmp_path / "run")
+    train(fixture_train, fixture_heldout, run.root, config, verbose=0)
+    for start, saved in zip(_discriminator_at_start(config), _discriminator_in_checkpoint(run, config)):
+        np.testing.assert_array_equal(start, saved)
+    # ...while a run without warm-up does train it.
+    other = RunDirectory(tmp_path / "other")
+    train(fixture_train, fixture_heldout, other.root, TINY, verbose=0)
+    moved = [not np.array_equal(a, b) for a, b in
+             zip(_discriminator_at_start(TINY), _discriminator_in_checkpoint(other, TINY))]
+    assert any(moved)
+
+
+def test_run_resumed_across_the_end_of_warmup_equals_uninterrupted(tmp_path, fixture_train,
+                                                                    fixture_heldout):
+    config = TINY.replace(warmup_epochs=1)
+    whole, parts = RunDirectory(tmp_path / "whole"), RunDirectory(tmp_path / "parts")
+    rows_whole = train(fixture_train, fixture_heldout, whole.root, config, verbose=0)
+    train(fixture_train, fixture_heldout, parts.root, config.replace(epochs=1), verbose=0)
+    rows_parts = train(fixture_train, fixture_heldout, parts.root, config, verbose=0)
+    for a, b in zip(generator_weights(whole, 2), generator_weights(parts, 2)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)
+    for a, b in zip(without_seconds(rows_whole), without_seconds(rows_parts)):
+        assert a == pytest.approx(b, rel=1e-4, abs=1e-6)
+
+
+def test_negative_warmup_is_refused():
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        TrainConfig(warmup_epochs=-1)

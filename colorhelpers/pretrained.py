@@ -1,0 +1,106 @@
+"""A U-Net whose encoder is VGG-16, optionally with weights pretrained on ImageNet.
+
+Taught in notebooks/07_pretrained_encoder.
+
+A colouriser trained on a few hundred cartoons has to learn *what* is in the picture
+(a face, a sky, a tiger) from those few hundred images. An encoder pretrained on the 1.2
+million photos of ImageNet already knows a great deal of that. Here the five blocks of
+VGG-16 (Simonyan and Zisserman 2015) replace the U-Net's encoder, and their last feature
+maps become the skip connections of the same kind of decoder as in `colorhelpers.models`.
+
+Pretrained weights are frozen (only the decoder learns, which also makes a step cheaper);
+randomly initialised ones are trained with the rest.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import keras
+from keras import layers
+
+from colorhelpers.models import decoder_block
+
+#: Where Keras publishes VGG-16's ImageNet weights without the classifier, and their MD5.
+VGG16_WEIGHTS_URL = (
+    "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
+    "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+)
+VGG16_WEIGHTS_MD5 = "6d6bbae143d832006294945121d1f1fc"
+#: The last convolution of each VGG-16 block: feature maps at 1, 1/2, 1/4, 1/8 and 1/16 size.
+VGG16_TAPS = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
+#: The ImageNet mean that VGG-16's "caffe" preprocessing subtracts (B, G, R, on 0-255).
+VGG16_MEAN_BGR = (103.939, 116.779, 123.68)
+
+
+class PretrainedWeightsWarning(UserWarning):
+    """Pretrained weights could not be had; the model goes on with random ones."""
+
+
+def imagenet_vgg16_weights(
+    url: str | None = None, md5: str | None = None, cache_dir: Path | str | None = None
+) -> Path | None:
+    """Download (once) VGG-16's ImageNet weights into `cache_dir`/models; None if impossible.
+
+    `url` and `md5` default to `VGG16_WEIGHTS_URL` and `VGG16_WEIGHTS_MD5`; a file whose
+    checksum differs is refused. `cache_dir` defaults to Keras' own (~/.keras, or
+    $KERAS_HOME), where `keras.applications` keeps its weights too. Without a network the download fails; rather than stopping
+    a run, that is reported with a `PretrainedWeightsWarning` and None is returned, meaning
+    "use random weights".
+    """
+    url = url or VGG16_WEIGHTS_URL
+    md5 = md5 or VGG16_WEIGHTS_MD5
+    if cache_dir is not None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp otherwise
+    try:
+        return Path(keras.utils.get_file(Path(url).name, url, cache_subdir="models", file_hash=md5,
+                                         cache_dir=None if cache_dir is None else str(cache_dir)))
+    except Exception as err:  # keras.utils.get_file raises bare Exceptions for network errors
+        warnings.warn(
+            f"could not download VGG-16's ImageNet weights from {url} ({err}); "
+            "continuing with randomly initialised weights",
+            PretrainedWeightsWarning,
+            stacklevel=2,
+        )
+        return None
+
+
+def build_vgg16_generator(
+    image_size: int,
+    filters: int = 32,
+    dropout: float = 0.5,
+    weights_file: Path | str | None = None,
+    trainable_encoder: bool | None = None,
+) -> keras.Model:
+    """U-Net from L [size, size, 1] to ab [size, size, 2] with VGG-16 as its encoder.
+
+    `weights_file` is a VGG-16 weights file without the classifier (as returned by
+    `imagenet_vgg16_weights`), or None for random weights. The encoder is trained only if it
+    starts random, unless `trainable_encoder` says otherwise.
+    """
+    if trainable_encoder is None:
+        trainable_encoder = weights_file is None
+    vgg = keras.applications.VGG16(
+        include_top=False,
+        weights=str(weights_file) if weights_file else None,
+        input_shape=(image_size, image_size, 3),
+    )
+    encoder = keras.Model(vgg.input, [vgg.get_layer(name).output for name in VGG16_TAPS],
+                          name="vgg16_encoder")
+    encoder.trainable = trainable_encoder
+
+    l_input = keras.Input((image_size, image_size, 1), name="l")
+    # VGG-16 expects a BGR photo on 0-255 minus the ImageNet mean; a gray image has equal
+    # channels, and lightness stands in for its gray level.
+    gray = layers.Rescaling(127.5, offset=127.5, name="l_to_gray")(l_input)
+    bgr = layers.Concatenate(name="gray_to_bgr")([gray, gray, gray])
+    vgg_input = layers.Rescaling(1.0, offset=[-m for m in VGG16_MEAN_BGR], name="imagenet_mean")(bgr)
+    features = encoder(vgg_input)
+
+    x = features[-1]
+    for i, skip in enumerate(reversed(features[:-1])):
+        x = decoder_block(x, skip, filters * 2 ** (3 - i), dropout if i < 3 else 0.0)
+    x = layers.Conv2D(2, 3, padding="same", name="to_ab")(x)
+    ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
+    return keras.Model(l_input, ab, name="vgg16_unet_generator")
