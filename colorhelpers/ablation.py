@@ -16,9 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from colorhelpers.config import TrainConfig
 from colorhelpers.data import eval_batches
-from colorhelpers.metrics import evaluate_generator
+from colorhelpers.evaluation import load_generator, open_run
+from colorhelpers.metrics import evaluate_generator, predict_ab
+from colorhelpers.plotting import gray_output_truth, tile
 from colorhelpers.training import RunDirectory, train
 
 #: The scores of a table row, in the order the notebooks print them.
@@ -27,10 +31,15 @@ SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
 
 @dataclass(frozen=True)
 class Variant:
-    """A named recipe; `config=None` stands for the gray answer (no model at all)."""
+    """A named recipe; `config=None` stands for the gray answer (no model at all).
+
+    `run_dir` places its run somewhere other than `<root>/<slug>` (for instance the run
+    that notebook 04 or `make train` already trained with the same config).
+    """
 
     name: str
     config: TrainConfig | None
+    run_dir: Path | None = None
 
     @property
     def slug(self) -> str:
@@ -42,14 +51,15 @@ class Variant:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
 
 
-def ablation_variants(default: TrainConfig) -> list[Variant]:
+def ablation_variants(default: TrainConfig, default_run: Path | None = None) -> list[Variant]:
     """The rows of notebook 08's table: the gray answer, the seed post's recipe, colorgan's
-    default, and the default with one ingredient added or taken away."""
+    default (trained in `default_run` if given), and the default with one ingredient added
+    or taken away."""
     return [
         Variant("gray answer (ab = 0)", None),
         Variant("seed post's recipe", default.replace(
             conditional_discriminator=False, generator_head="seed", warmup_epochs=0)),
-        Variant("colorgan default", default),
+        Variant("colorgan default", default, default_run),
         Variant("without warm-up", default.replace(warmup_epochs=0)),
         Variant("L1 only (no GAN)", default.replace(warmup_epochs=default.epochs)),
         Variant("+ noise channel", default.replace(noise_channel=True)),
@@ -77,12 +87,35 @@ def run_variants(
             scores = evaluate_generator(None, eval_batches(heldout_paths, size))
             table.append({"name": variant.name, **scores, "minutes": 0.0, "config": None})
             continue
-        run = RunDirectory(Path(root) / variant.slug)
+        run = run_of(variant, root)
         rows = train(train_paths, heldout_paths, run.root, variant.config, verbose=0)
         minutes = sum(row["seconds"] for row in rows) / 60
         scores = {name: rows[-1][name] for name in SCORES}
         table.append({"name": variant.name, **scores, "minutes": minutes, "config": run.read_config()})
     return table
+
+
+def run_of(variant: Variant, root: Path | str) -> RunDirectory:
+    """The run directory of a trained variant."""
+    return RunDirectory(variant.run_dir or Path(root) / variant.slug)
+
+
+def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarray,
+                 ab_true: np.ndarray) -> np.ndarray:
+    """A uint8 RGB grid, one row per image: each variant's output (last epoch), then the truth.
+
+    The gray answer's column is the gray input itself.
+    """
+    columns = []
+    for variant in variants:
+        if variant.config is None:
+            ab = np.zeros_like(ab_true)
+        else:
+            generator, _ = load_generator(open_run(run_of(variant, root).root))
+            ab = predict_ab(generator, l_norm)
+        columns.append(gray_output_truth(l_norm, ab, ab_true)[1])
+    columns.append(gray_output_truth(l_norm, ab_true, ab_true)[2])
+    return tile([list(images) for images in zip(*columns)])
 
 
 def format_table(table: Sequence[dict]) -> str:

@@ -53,6 +53,8 @@ class TrainConfig:
     l1_weight: float = 100.0
     # Epochs of L1-only training of the generator before the discriminator joins in.
     warmup_epochs: int = 0
+    # The last `decay_epochs` epochs lower both learning rates linearly towards zero (pix2pix).
+    decay_epochs: int = 0
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     beta_2: float = 0.999
@@ -69,8 +71,8 @@ class TrainConfig:
             raise ValueError(f"image_size must be a power of two >= 16, got {self.image_size}")
         if self.batch_size < 1 or self.epochs < 1:
             raise ValueError("batch_size and epochs must be positive")
-        if self.warmup_epochs < 0:
-            raise ValueError(f"warmup_epochs must be >= 0, got {self.warmup_epochs}")
+        if self.warmup_epochs < 0 or self.decay_epochs < 0:
+            raise ValueError("warmup_epochs and decay_epochs must be >= 0")
         if self.generator_head not in ("tanh", "seed"):
             raise ValueError(f"generator_head must be 'tanh' or 'seed', got {self.generator_head!r}")
         if self.encoder not in ("unet", "vgg16"):
@@ -104,6 +106,8 @@ class TutorialSettings:
     heldout_dir: Path
     run_dir: Path
     config: TrainConfig
+    #: Where notebooks 06-08 keep the runs of the variants they compare, one folder each.
+    variants_dir: Path
 
 
 def in_fixture_mode() -> bool:
@@ -115,12 +119,15 @@ def tutorial_settings() -> TutorialSettings:
     """The one switch between a real run and the test fixture, read by every notebook.
 
     A real run trains on the bundled cartoons (`data/cartoons`) at 128 px; fixture mode
-    trains for two epochs at 32 px on 24 images so the whole series executes in a minute.
+    trains for two epochs (one of them warm-up) at 32 px on 24 images so the whole series
+    executes in a few minutes.
     """
     runs = Path(os.environ.get(RUNS_ENV) or REPO_ROOT / "runs")
     if in_fixture_mode():
         data = REPO_ROOT / "data" / "fixture"
-        config = TrainConfig(image_size=32, batch_size=8, epochs=2, sample_count=4)
+        # No ImageNet download in tests: the VGG-16 encoder starts random.
+        config = TrainConfig(image_size=32, batch_size=8, epochs=2, warmup_epochs=1, sample_count=4,
+                             encoder_weights="random")
         run_dir = runs / "fixture"
     else:
         data = REPO_ROOT / "data" / "cartoons"
@@ -132,4 +139,5 @@ def tutorial_settings() -> TutorialSettings:
         heldout_dir=data / "heldout",
         run_dir=run_dir,
         config=config,
+        variants_dir=run_dir.with_name(run_dir.name + "-variants"),
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from colorhelpers.lab import AB_SCALE
+
 
 class NoiseChannel(keras.layers.Layer):
     """Append one channel of noise to an image tensor: N(0, 1) in training, zeros at inference.
@@ -48,3 +50,20 @@ class NoiseChannel(keras.layers.Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "seed": self.seed}
+
+
+def output_spread(generator: keras.Model, l_norm, draws: int = 8) -> float:
+    """How much the colours change from one draw of the noise to the next, in ab units.
+
+    The generator runs `draws` times in training mode (dropout on, a fresh noise channel),
+    and the standard deviation of each predicted a and b across the draws is averaged
+    over pixels. 0 means the generator ignores its noise. Training mode also makes batch
+    norm use the batch's statistics and update its moving ones; the weights are restored
+    afterwards, so the generator is left as it was.
+    """
+    saved = generator.get_weights()
+    try:
+        outputs = ops.stack([generator(l_norm, training=True) for _ in range(draws)])
+    finally:
+        generator.set_weights(saved)
+    return float(ops.mean(ops.std(outputs, axis=0))) * AB_SCALE

@@ -87,3 +87,46 @@ def plot_metrics(rows: Sequence[dict[str, float]], baseline: dict[str, float] | 
     axes[0].legend()
     fig.tight_layout()
     return fig
+
+
+def plot_tradeoff(
+    table: Sequence[dict],
+    baseline: dict[str, float],
+    min_colorfulness: float = 0.6,
+    sweep: Sequence[tuple[float, dict]] = (),
+    sweep_label: str = "warm-up epochs",
+):
+    """The colour trade-off: CIEDE2000 against colourfulness ratio, one point per table row.
+
+    The shaded corner is where a colouriser beats the gray answer (`baseline`) on CIEDE2000
+    while being at least `min_colorfulness` as colourful as the truth. With `sweep`, pairs of
+    (setting, row), a second panel plots both scores against that setting. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2 if sweep else 1, figsize=(12 if sweep else 6, 4.5), squeeze=False)
+    ax = axes[0, 0]
+    top = max(max(r["ciede2000"] for r in table), baseline["ciede2000"]) * 1.1
+    right = max(1.05, max(r["colorfulness_ratio"] for r in table) * 1.1)
+    ax.fill_between([min_colorfulness, right], 0, baseline["ciede2000"], color="tab:green", alpha=0.12,
+                    label="better than gray, colourful enough")
+    for row in table:
+        ax.scatter(row["colorfulness_ratio"], row["ciede2000"], s=40)
+        ax.annotate(row["name"], (row["colorfulness_ratio"], row["ciede2000"]), fontsize=8,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set(xlim=(-0.02, right), ylim=(0, top), xlabel="colourfulness ratio (output / truth)",
+           ylabel="CIEDE2000 (lower is better)", title="every variant")
+    ax.legend(loc="lower left", fontsize=8)
+    if sweep:
+        settings = [s for s, _ in sweep]
+        ax = axes[0, 1]
+        ax.plot(settings, [r["ciede2000"] for _, r in sweep], marker="o", color="tab:red")
+        ax.axhline(baseline["ciede2000"], linestyle="--", color="tab:red", alpha=0.5)
+        ax.set(xlabel=sweep_label, ylabel="CIEDE2000 (red; dashed: gray answer)")
+        twin = ax.twinx()
+        twin.plot(settings, [r["colorfulness_ratio"] for _, r in sweep], marker="s", color="tab:blue")
+        twin.axhline(min_colorfulness, linestyle=":", color="tab:blue", alpha=0.5)
+        twin.set_ylabel(f"colourfulness ratio (blue; dotted: {min_colorfulness})")
+        ax.set_title(f"the trade-off along {sweep_label}")
+    fig.tight_layout()
+    return fig

@@ -240,8 +240,7 @@ def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None)
     """
     if config.encoder == "vgg16":
         return build_vgg16_generator(config.image_size, config.generator_filters, config.dropout,
-                                     encoder_weights_file,
-                                     trainable_encoder=config.encoder_weights == "random")
+                                     encoder_weights_file)
     return build_generator(config.image_size, config.generator_filters, config.generator_head,
                            config.dropout, config.noise_channel)
 
@@ -298,6 +297,32 @@ class StopOnNonFinite(keras.callbacks.Callback):
                     f"{name} became {float(value)} at epoch {self.epoch + 1}, step {batch + 1}; "
                     "the last good checkpoint is kept. Try a lower learning rate."
                 )
+
+
+class LinearDecay(keras.callbacks.Callback):
+    """pix2pix's schedule: both learning rates constant, then falling linearly over the last
+    `decay_epochs` epochs (to 1/decay_epochs of the start in the last one).
+
+    Set at the start of every epoch from the epoch number alone, so a resumed run gets the
+    same rates as an uninterrupted one.
+    """
+
+    def __init__(self, learning_rate: float, epochs: int, decay_epochs: int):
+        super().__init__()
+        self.learning_rate, self.epochs, self.decay_epochs = learning_rate, epochs, decay_epochs
+
+    def rate(self, epoch: int) -> float:
+        """The learning rate of (0-based) `epoch`.
+
+        >>> [round(LinearDecay(1.0, 5, 2).rate(e), 2) for e in range(5)]
+        [1.0, 1.0, 1.0, 1.0, 0.5]
+        """
+        remaining = self.epochs - epoch
+        return self.learning_rate * min(1.0, remaining / self.decay_epochs) if self.decay_epochs else self.learning_rate
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for optimizer in (self.model.generator_optimizer, self.model.discriminator_optimizer):
+            optimizer.learning_rate = self.rate(epoch)
 
 
 class EpochArtifacts(keras.callbacks.Callback):
@@ -404,6 +429,7 @@ def train(
     heldout = eval_batches(heldout_paths, size, batch)
     samples = next(iter(eval_batches(heldout_paths[: config.sample_count], size, config.sample_count)))
     callbacks = [
+        LinearDecay(config.learning_rate, config.epochs, config.decay_epochs),
         StopOnNonFinite(),
         EpochArtifacts(run, heldout, (samples[0].numpy(), samples[1].numpy())),
         keras.callbacks.TensorBoard(run.tensorboard, write_graph=False),

@@ -72,3 +72,17 @@ def test_noise_channel_is_checkpointed_state():
                                 noise_channel=True))
     layer = gan.generator.get_layer("noise")
     assert any(v is layer.seed_generator.state for v in gan.generator.variables)
+
+
+def test_output_spread_sees_noise_and_leaves_the_generator_as_it_was():
+    from colorhelpers.noise import output_spread
+
+    keras.utils.set_random_seed(0)
+    l_norm = random_l(32, batch=4)
+    quiet = build_generator(32, filters=8, dropout=0.0)
+    noisy = build_generator(32, filters=8, dropout=0.0, noise_channel=True)
+    before = [np.copy(w) for w in noisy.get_weights()]
+    assert output_spread(quiet, l_norm, draws=3) == pytest.approx(0.0, abs=1e-4)
+    assert output_spread(noisy, l_norm, draws=3) > 1e-3
+    for a, b in zip(before, noisy.get_weights()):
+        np.testing.assert_array_equal(a, b)  # moving statistics restored

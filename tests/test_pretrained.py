@@ -83,11 +83,14 @@ def test_pretrained_encoder_is_loaded_and_frozen(local_vgg16_weights):
     assert generator.trainable_weights and not encoder_ids & {id(w) for w in generator.trainable_weights}
 
 
-def test_random_encoder_is_trained():
+def test_random_encoder_is_frozen_unless_asked():
     generator = build_vgg16_generator(SIZE, filters=8)
-    assert generator.get_layer("vgg16_encoder").trainable
+    assert not generator.get_layer("vgg16_encoder").trainable
     ab = np.asarray(generator(np.zeros((2, SIZE, SIZE, 1), np.float32), training=False))
     assert ab.shape == (2, SIZE, SIZE, 2) and np.all(np.abs(ab) <= 1)
+    trained = build_vgg16_generator(SIZE, filters=8, trainable_encoder=True)
+    encoder_ids = {id(w) for w in trained.get_layer("vgg16_encoder").weights}
+    assert encoder_ids <= {id(w) for w in trained.trainable_weights}
 
 
 def test_vgg16_input_is_an_imagenet_style_gray_image():

@@ -1,0 +1,101 @@
+"""colorhelpers.ablation: the variants of notebook 08, trained once and tabulated."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import matplotlib
+import numpy as np
+import pytest
+
+from colorhelpers.ablation import (
+    SCORES,
+    Variant,
+    ablation_variants,
+    format_table,
+    run_variants,
+    side_by_side,
+)
+from colorhelpers.config import TrainConfig
+from colorhelpers.data import eval_batches
+from colorhelpers.metrics import evaluate_generator
+from colorhelpers.plotting import plot_tradeoff
+
+matplotlib.use("Agg")
+
+TINY = TrainConfig(image_size=16, batch_size=8, epochs=1, generator_filters=4,
+                   discriminator_filters=4, sample_count=2)
+
+
+def changed_fields(config: TrainConfig, default: TrainConfig) -> set[str]:
+    return {f.name for f in dataclasses.fields(TrainConfig)
+            if getattr(config, f.name) != getattr(default, f.name)}
+
+
+def test_each_variant_changes_only_its_ingredient(tmp_path):
+    default = TrainConfig(warmup_epochs=10, epochs=20)
+    variants = {v.name: v for v in ablation_variants(default, default_run=tmp_path)}
+    assert variants["gray answer (ab = 0)"].config is None
+    assert variants["colorgan default"].config == default
+    assert variants["colorgan default"].run_dir == tmp_path
+    assert changed_fields(variants["seed post's recipe"].config, default) == {
+        "conditional_discriminator", "generator_head", "warmup_epochs"}
+    assert changed_fields(variants["without warm-up"].config, default) == {"warmup_epochs"}
+    assert variants["L1 only (no GAN)"].config.warmup_epochs == default.epochs
+    assert changed_fields(variants["+ noise channel"].config, default) == {"noise_channel"}
+    assert changed_fields(variants["+ VGG-16 encoder"].config, default) == {"encoder"}
+    assert len({v.slug for v in variants.values()}) == len(variants)  # one folder each
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory, fixture_train, fixture_heldout):
+    root = tmp_path_factory.mktemp("variants")
+    variants = [Variant("gray answer (ab = 0)", None), Variant("tiny", TINY),
+                Variant("tiny, no warm-up", TINY.replace(warmup_epochs=0, epochs=2))]
+    table = run_variants(variants, fixture_train, fixture_heldout, root)
+    return root, variants, table
+
+
+def test_run_variants_trains_each_variant_into_its_folder(study, fixture_heldout):
+    root, variants, table = study
+    assert [row["name"] for row in table] == [v.name for v in variants]
+    assert (root / "tiny" / "generators" / "epoch_001.weights.h5").is_file()
+    assert (root / "tiny-no-warm-up" / "generators" / "epoch_002.weights.h5").is_file()
+    gray = evaluate_generator(None, eval_batches(fixture_heldout, TINY.image_size))
+    assert {k: table[0][k] for k in SCORES} == pytest.approx(gray)
+    assert table[0]["minutes"] == 0 and table[0]["config"] is None
+    for row in table[1:]:
+        assert all(np.isfinite(row[k]) for k in SCORES) and row["minutes"] > 0
+    assert table[2]["config"] == TINY.replace(warmup_epochs=0, epochs=2)
+    assert "tiny, no warm-up" in format_table(table)
+
+
+def test_finished_variants_are_read_not_trained_again(study, fixture_train, fixture_heldout):
+    root, variants, table = study
+    weights = root / "tiny" / "generators" / "epoch_001.weights.h5"
+    stamp = weights.stat().st_mtime_ns
+    again = run_variants(variants, fixture_train, fixture_heldout, root)
+    assert weights.stat().st_mtime_ns == stamp
+    assert [{k: r[k] for k in SCORES} for r in again] == [{k: r[k] for k in SCORES} for r in table]
+
+
+def test_side_by_side_has_a_column_per_variant_and_the_truth(study, fixture_heldout):
+    root, variants, _ = study
+    l_norm, ab_true = next(iter(eval_batches(fixture_heldout[:3], TINY.image_size, 3)))
+    grid = side_by_side(variants, root, np.asarray(l_norm), np.asarray(ab_true))
+    gap, size = 2, TINY.image_size
+    assert grid.shape == (3 * size + 2 * gap, 4 * size + 3 * gap, 3) and grid.dtype == np.uint8
+    # The gray answer's column is gray (R = G = B, up to rounding); the truth's is not.
+    gray_column = grid[:size, :size].astype(int)
+    assert np.abs(gray_column - gray_column.mean(axis=-1, keepdims=True)).max() <= 1
+    truth = grid[:size, -size:].astype(int)
+    assert np.abs(truth - truth.mean(axis=-1, keepdims=True)).max() > 5
+
+
+def test_plot_tradeoff_draws_every_variant_and_the_sweep(study):
+    _, _, table = study
+    fig = plot_tradeoff(table[1:], table[0], sweep=[(0, table[2]), (1, table[1])])
+    scatter, sweep_axis = fig.axes[:2]
+    labels = {text.get_text() for text in scatter.texts}
+    assert labels == {"tiny", "tiny, no warm-up"}
+    assert len(sweep_axis.lines[0].get_xdata()) == 2
