@@ -1,6 +1,7 @@
 """The command line: train, colorize and evaluate without Jupyter.
 
-    python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--size PX] [--batch B] [--seed S]
+    python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
+                                 [--batch B] [--seed S]
     python -m colorhelpers colorize --run RUN_DIR [--epoch K] --input FILE_OR_DIR --output DIR
     python -m colorhelpers evaluate --run RUN_DIR --data DIR [--epoch K]
 
@@ -31,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, required=True,
                        help="folder of colour images (or with train/ and heldout/ subfolders)")
     train.add_argument("--out", type=Path, required=True, help="run directory; reused to resume")
-    train.add_argument("--epochs", type=int, help="total epochs to reach (default 15)")
+    train.add_argument("--epochs", type=int, help="total epochs to reach (default 30)")
+    train.add_argument("--warmup", type=int,
+                       help="of which the first N train the generator on L1 alone (default 15)")
     train.add_argument("--size", type=int, help="training image size, a power of two (default 128)")
     train.add_argument("--batch", type=int, help="batch size (default 16)")
     train.add_argument("--seed", type=int, help="random seed (default 0)")
@@ -51,18 +54,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from colorhelpers.config import TrainConfig
+    from colorhelpers.config import TrainConfig, describe_schedule
     from colorhelpers.data import split_dataset
     from colorhelpers.training import RunDirectory, train
 
     run = RunDirectory(args.out)
     # Resuming keeps the run's own settings; flags given now override them.
     config = run.read_config() if run.config_file.exists() else TrainConfig()
-    changes = {"epochs": args.epochs, "image_size": args.size, "batch_size": args.batch,
-               "seed": args.seed}
+    changes = {"epochs": args.epochs, "warmup_epochs": args.warmup, "image_size": args.size,
+               "batch_size": args.batch, "seed": args.seed}
     config = config.replace(**{k: v for k, v in changes.items() if v is not None})
     train_paths, heldout_paths = split_dataset(args.data)
     print(f"training on {len(train_paths)} images, {len(heldout_paths)} held out; run in {run.root}")
+    print(describe_schedule(config))
     rows = train(train_paths, heldout_paths, run.root, config)
     if rows:
         last = rows[-1]

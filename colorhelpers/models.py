@@ -27,29 +27,31 @@ _INIT_STDDEV = 0.02
 BATCH_NORM_MOMENTUM = 0.9
 
 
-def _init() -> keras.initializers.Initializer:
+def pix2pix_init() -> keras.initializers.Initializer:
+    """pix2pix's weight initialisation, N(0, 0.02): small outputs, so training starts near gray."""
     return keras.initializers.RandomNormal(0.0, _INIT_STDDEV)
 
 
-def _batch_norm() -> layers.BatchNormalization:
+def batch_norm() -> layers.BatchNormalization:
+    """colorgan's batch normalization (see BATCH_NORM_MOMENTUM)."""
     # synchronized: under tf.distribute the statistics are those of the global batch, so
     # training on several devices matches training on one. A no-op on a single device.
     return layers.BatchNormalization(synchronized=True, momentum=BATCH_NORM_MOMENTUM)
 
 
-def _down(x, filters: int, batch_norm: bool = True):
-    x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not batch_norm,
-                      kernel_initializer=_init())(x)
-    if batch_norm:
-        x = _batch_norm()(x)
+def _down(x, filters: int, normalize: bool = True):
+    x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not normalize,
+                      kernel_initializer=pix2pix_init())(x)
+    if normalize:
+        x = batch_norm()(x)
     return layers.LeakyReLU(0.2)(x)
 
 
 def decoder_block(x, skip, filters: int, dropout: float):
     """Upsample 2x (transposed conv, batch norm, dropout, ReLU), then concatenate `skip`."""
     x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
-                               kernel_initializer=_init())(x)
-    x = _batch_norm()(x)
+                               kernel_initializer=pix2pix_init())(x)
+    x = batch_norm()(x)
     if dropout:
         x = layers.Dropout(dropout)(x)
     x = layers.ReLU()(x)
@@ -83,11 +85,11 @@ def build_generator(
     skips = []
     for i, width in enumerate(widths):
         # No batch norm on the first block (pix2pix) nor at 1x1, where it would see one value.
-        x = _down(x, width, batch_norm=0 < i < depth - 1)
+        x = _down(x, width, normalize=0 < i < depth - 1)
         skips.append(x)
     for i, (width, skip) in enumerate(zip(reversed(widths[:-1]), reversed(skips[:-1]))):
         x = decoder_block(x, skip, width, dropout if i < 3 else 0.0)
-    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same", kernel_initializer=_init())(x)
+    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same", kernel_initializer=pix2pix_init())(x)
     if head == "seed":
         x = layers.Concatenate()([x, l_input])
         x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
@@ -115,13 +117,13 @@ def build_discriminator(
     l_input = keras.Input((image_size, image_size, 1), name="l")
     ab_input = keras.Input((image_size, image_size, 2), name="ab")
     x = layers.Concatenate()([l_input, ab_input]) if conditional else ab_input
-    x = _down(x, filters, batch_norm=False)
+    x = _down(x, filters, normalize=False)
     for i in range(1, n_layers):
         x = _down(x, filters * min(2**i, 8))
     x = layers.Conv2D(filters * min(2**n_layers, 8), 4, padding="same", use_bias=False,
-                      kernel_initializer=_init())(x)
-    x = layers.LeakyReLU(0.2)(_batch_norm()(x))
-    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=_init(), dtype="float32",
+                      kernel_initializer=pix2pix_init())(x)
+    x = layers.LeakyReLU(0.2)(batch_norm()(x))
+    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=pix2pix_init(), dtype="float32",
                            name="patch_logits")(x)
     name = "discriminator" if conditional else "unconditional_discriminator"
     return keras.Model([l_input, ab_input], logits, name=name)

@@ -22,7 +22,7 @@ from pathlib import Path
 import keras
 from keras import layers
 
-from colorhelpers.models import decoder_block
+from colorhelpers.models import decoder_block, pix2pix_init
 
 #: Where Keras publishes VGG-16's ImageNet weights without the classifier, and their MD5.
 VGG16_WEIGHTS_URL = (
@@ -47,9 +47,9 @@ def imagenet_vgg16_weights(
 
     `url` and `md5` default to `VGG16_WEIGHTS_URL` and `VGG16_WEIGHTS_MD5`; a file whose
     checksum differs is refused. `cache_dir` defaults to Keras' own (~/.keras, or
-    $KERAS_HOME), where `keras.applications` keeps its weights too. Without a network the download fails; rather than stopping
-    a run, that is reported with a `PretrainedWeightsWarning` and None is returned, meaning
-    "use random weights".
+    $KERAS_HOME), where `keras.applications` keeps its weights too. Without a network the
+    download fails; rather than stopping a run, that is reported with a
+    `PretrainedWeightsWarning` and None is returned, meaning "use random weights".
     """
     url = url or VGG16_WEIGHTS_URL
     md5 = md5 or VGG16_WEIGHTS_MD5
@@ -96,11 +96,15 @@ def build_vgg16_generator(
     gray = layers.Rescaling(127.5, offset=127.5, name="l_to_gray")(l_input)
     bgr = layers.Concatenate(name="gray_to_bgr")([gray, gray, gray])
     vgg_input = layers.Rescaling(1.0, offset=[-m for m in VGG16_MEAN_BGR], name="imagenet_mean")(bgr)
-    features = encoder(vgg_input)
+    # VGG-16's ReLU features run into the hundreds; layer norm brings every pixel's features
+    # to the scale the decoder expects (without it the tanh head saturates). Unlike batch
+    # norm it keeps no running statistics, so it acts the same in training and inference.
+    features = [layers.LayerNormalization(name=f"{name}_norm")(f)
+                for name, f in zip(VGG16_TAPS, encoder(vgg_input))]
 
     x = features[-1]
     for i, skip in enumerate(reversed(features[:-1])):
         x = decoder_block(x, skip, filters * 2 ** (3 - i), dropout if i < 3 else 0.0)
-    x = layers.Conv2D(2, 3, padding="same", name="to_ab")(x)
+    x = layers.Conv2D(2, 3, padding="same", kernel_initializer=pix2pix_init(), name="to_ab")(x)
     ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
     return keras.Model(l_input, ab, name="vgg16_unet_generator")

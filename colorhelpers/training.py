@@ -318,7 +318,9 @@ class LinearDecay(keras.callbacks.Callback):
         [1.0, 1.0, 1.0, 1.0, 0.5]
         """
         remaining = self.epochs - epoch
-        return self.learning_rate * min(1.0, remaining / self.decay_epochs) if self.decay_epochs else self.learning_rate
+        if not self.decay_epochs:
+            return self.learning_rate
+        return self.learning_rate * min(1.0, remaining / self.decay_epochs)
 
     def on_epoch_begin(self, epoch, logs=None):
         for optimizer in (self.model.generator_optimizer, self.model.discriminator_optimizer):

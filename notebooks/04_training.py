@@ -69,6 +69,18 @@ print("fixture mode" if settings.fixture else "full run", "->", settings.run_dir
 print(settings.config.to_json())
 
 # %% [markdown]
+# Two fields go beyond the paper's recipe; notebook 08 measures what each of them buys.
+#
+# - `warmup_epochs`: the first epochs train the generator on the L1 term alone, with no
+#   discriminator (the "NoGAN" pre-training of DeOldify, and the warm-up of Shariatnia's
+#   tutorial). The generator first learns safe colours that fit the drawing; only then
+#   does the adversarial term push it towards vivid ones. A warm-up step costs about a
+#   third of an adversarial step, since the discriminator does not run.
+# - `decay_epochs`: pix2pix keeps the learning rate constant and then lowers it linearly
+#   to zero. Without the decay, a GAN's last epoch is a lottery: the held-out scores swing
+#   from epoch to epoch as generator and discriminator chase each other.
+
+# %% [markdown]
 # ## One training step
 #
 # The generator G turns L into ab. The discriminator D looks at (L, ab) pairs and outputs a
@@ -113,6 +125,19 @@ _ = gan.generator(l_batch)  # the seed's call: inference mode
 print("moving mean updated without training=True:", bool(np.any(first_moving_mean(gan) != 0)))
 _ = gan.train_step((l_batch, ab_batch))  # our step calls the models with training=True
 print("moving mean updated by ColorGAN.train_step:", bool(np.any(first_moving_mean(gan) != 0)))
+
+# %% [markdown]
+# How fast the moving statistics follow the batches matters as well. Keras' default
+# momentum of 0.99 averages over the last hundred or so steps; a run of a few hundred steps
+# changes its weights faster than that, so the statistics used at inference lag behind the
+# network they belong to, and the colours come out tinted and wrong. In an L1-only run on
+# the bundled cartoons, the held-out CIEDE2000 jumped between 7 and 16 from one epoch to the
+# next with 0.99; with colorgan's 0.9 it stayed between 5.7 and 7.3. (pix2pix sidesteps the
+# question by using the statistics of the test batch at inference.)
+
+# %% tags=["nbval-check-output"]
+momenta = {la.momentum for la in gan.generator.layers if isinstance(la, keras.layers.BatchNormalization)}
+print("batch-norm momentum of the generator's layers:", momenta)
 
 # %% [markdown]
 # ## The data

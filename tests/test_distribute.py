@@ -33,7 +33,8 @@ SCRIPT = textwrap.dedent(
     heldout = find_images("data/fixture/heldout")
     # No dropout: each replica would draw its own masks, which no tolerance can absorb.
     config = TrainConfig(image_size=32, batch_size=8, epochs=1, generator_filters=8,
-                         discriminator_filters=8, dropout=0.0, sample_count=2)
+                         discriminator_filters=8, dropout=0.0, sample_count=2,
+                         warmup_epochs=0)
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     rows = {
         "one": train(train_paths, heldout, out / "one", config, verbose=0)[-1],

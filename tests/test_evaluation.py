@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 SIZE = 32
 CONFIG = TrainConfig(image_size=SIZE, batch_size=8, epochs=2, generator_filters=8,
-                     discriminator_filters=8, sample_count=4)
+                     discriminator_filters=8, sample_count=4, warmup_epochs=1)
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,8 @@ def test_noise_channel_run_trains_resumes_and_reloads(tmp_path, fixture_train, f
     from colorhelpers.evaluation import load_generator, open_run
 
     config = TrainConfig(image_size=32, batch_size=8, epochs=1, generator_filters=8,
-                         discriminator_filters=8, sample_count=2, noise_channel=True, dropout=0.0)
+                         discriminator_filters=8, sample_count=2, noise_channel=True, dropout=0.0,
+                         warmup_epochs=0)
     rows = train(fixture_train, fixture_heldout, tmp_path, config, verbose=0)
     assert np.isfinite(rows[-1]["ciede2000"])
     generator, epoch = load_generator(open_run(tmp_path))

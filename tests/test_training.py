@@ -33,8 +33,9 @@ from colorhelpers.training import (
 )
 
 #: Tiny but complete: two epochs of three steps at 32 px.
+#: Adversarial from the first step (no warm-up, no decay) unless a test says otherwise.
 TINY = TrainConfig(image_size=32, batch_size=8, epochs=2, generator_filters=8,
-                   discriminator_filters=8, sample_count=4)
+                   discriminator_filters=8, sample_count=4, warmup_epochs=0, decay_epochs=0)
 #: Sample-grid gap in pixels (documented in colorhelpers.plotting).
 GAP = 2
 
@@ -273,7 +274,8 @@ def test_save_weights_atomically_writes_a_loadable_file(tmp_path):
 def test_mixed_precision_trains_and_restores_the_policy(precision, tmp_path, fixture_train,
                                                         fixture_heldout):
     config = TrainConfig(image_size=16, batch_size=8, epochs=1, generator_filters=8,
-                         discriminator_filters=8, sample_count=2, precision=precision)
+                         discriminator_filters=8, sample_count=2, precision=precision,
+                         warmup_epochs=0)
     try:
         rows = train(fixture_train, fixture_heldout, tmp_path / "run", config, verbose=0)
     finally:
@@ -305,7 +307,7 @@ def test_mixed_precision_trains_and_restores_the_policy(precision, tmp_path, fix
 def test_xla_compiled_training_matches_the_plain_step(tmp_path, fixture_train, fixture_heldout):
     """jit_compile=True (one config field) trains with finite losses, in range, like float32."""
     base = TrainConfig(image_size=16, batch_size=8, epochs=1, generator_filters=8,
-                       discriminator_filters=8, sample_count=2, dropout=0.0)
+                       discriminator_filters=8, sample_count=2, dropout=0.0, warmup_epochs=0)
     rows = {jit: train(fixture_train, fixture_heldout, tmp_path / f"jit{jit}",
                        base.replace(jit_compile=jit), verbose=0)[-1] for jit in (False, True)}
     assert all(math.isfinite(v) for v in rows[True].values()), rows[True]
