@@ -83,6 +83,8 @@ class TrainConfig:
             raise ValueError(f"encoder_weights must be 'imagenet' or 'random', got {self.encoder_weights!r}")
         if self.encoder == "vgg16" and (self.noise_channel or self.generator_head != "tanh"):
             raise ValueError("the vgg16 encoder takes neither a noise channel nor the seed's head")
+        if self.encoder == "vgg16" and self.image_size < 32:
+            raise ValueError(f"the vgg16 encoder needs image_size >= 32, got {self.image_size}")
         if self.precision not in ("float32", "mixed_float16", "mixed_bfloat16"):
             raise ValueError(f"unknown precision {self.precision!r}")
 

@@ -30,7 +30,8 @@ VGG16_WEIGHTS_URL = (
     "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
 )
 VGG16_WEIGHTS_MD5 = "6d6bbae143d832006294945121d1f1fc"
-#: The last convolution of each VGG-16 block: feature maps at 1, 1/2, 1/4, 1/8 and 1/16 size.
+#: The last convolution of each VGG-16 block: feature maps at 1, 1/2, 1/4, 1/8 and 1/16 of
+#: VGG-16's input size.
 VGG16_TAPS = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
 #: The ImageNet mean that VGG-16's "caffe" preprocessing subtracts (B, G, R, on 0-255).
 VGG16_MEAN_BGR = (103.939, 116.779, 123.68)
@@ -77,15 +78,21 @@ def build_vgg16_generator(
 ) -> keras.Model:
     """U-Net from L [size, size, 1] to ab [size, size, 2] with VGG-16 as its encoder.
 
+    VGG-16 sees the image at half its size: colour varies slowly, and a quarter of the
+    pixels makes the encoder, by far the largest part of the model, four times cheaper. Its
+    five feature maps (1/2 to 1/32 of the image) feed the decoder; the full-size L joins the
+    last decoder block as its skip connection, so the drawing's edges stay sharp.
+    `image_size` must be at least 32.
+
     `weights_file` is a VGG-16 weights file without the classifier (as returned by
     `imagenet_vgg16_weights`), or None for random weights. The encoder is frozen unless
     `trainable_encoder` is set.
     """
-    vgg = keras.applications.VGG16(
-        include_top=False,
-        weights=str(weights_file) if weights_file else None,
-        input_shape=(image_size, image_size, 3),
-    )
+    if image_size < 32:
+        raise ValueError(f"the VGG-16 generator needs images of at least 32 px, got {image_size}")
+    # Built for any input size: keras.applications refuses fixed sizes below 32 px, and the
+    # 32 px test fixture gives VGG-16 16 px images (its deepest map is then 1x1).
+    vgg = keras.applications.VGG16(include_top=False, weights=str(weights_file) if weights_file else None)
     encoder = keras.Model(vgg.input, [vgg.get_layer(name).output for name in VGG16_TAPS],
                           name="vgg16_encoder")
     encoder.trainable = trainable_encoder
@@ -96,15 +103,17 @@ def build_vgg16_generator(
     gray = layers.Rescaling(127.5, offset=127.5, name="l_to_gray")(l_input)
     bgr = layers.Concatenate(name="gray_to_bgr")([gray, gray, gray])
     vgg_input = layers.Rescaling(1.0, offset=[-m for m in VGG16_MEAN_BGR], name="imagenet_mean")(bgr)
+    half = layers.AveragePooling2D(2, name="half_size")(vgg_input)
     # VGG-16's ReLU features run into the hundreds; layer norm brings every pixel's features
     # to the scale the decoder expects (without it the tanh head saturates). Unlike batch
     # norm it keeps no running statistics, so it acts the same in training and inference.
     features = [layers.LayerNormalization(name=f"{name}_norm")(f)
-                for name, f in zip(VGG16_TAPS, encoder(vgg_input))]
+                for name, f in zip(VGG16_TAPS, encoder(half))]
 
     x = features[-1]
     for i, skip in enumerate(reversed(features[:-1])):
         x = decoder_block(x, skip, filters * 2 ** (3 - i), dropout if i < 3 else 0.0)
+    x = decoder_block(x, l_input, filters, 0.0)
     x = layers.Conv2D(2, 3, padding="same", kernel_initializer=pix2pix_init(), name="to_ab")(x)
     ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
     return keras.Model(l_input, ab, name="vgg16_unet_generator")

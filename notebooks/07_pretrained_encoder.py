@@ -29,8 +29,8 @@
 # **Module taught:** `colorhelpers.pretrained` (`build_vgg16_generator`,
 # `imagenet_vgg16_weights`).
 #
-# **Run time:** about 10 minutes on a 2-core CPU for the training run (VGG-16 is far larger
-# than colorgan's own encoder), a minute or two on a GPU. The first run with a network also
+# **Run time:** about 15 minutes on a 2-core CPU for the training run (VGG-16 is far larger
+# than colorgan's own encoder), a few minutes on a GPU. The first run with a network also
 # downloads 59 MB of weights.
 
 # %% [markdown]
@@ -79,9 +79,9 @@ print("fixture mode" if settings.fixture else "full run", f"({config.image_size}
 # ## VGG-16 as a U-Net encoder
 #
 # VGG-16 has five blocks of 3x3 convolutions, each followed by 2x2 max pooling. The last
-# convolution of each block gives a feature map at 1, 1/2, 1/4, 1/8 and 1/16 of the input
-# size: those five maps are the encoder's outputs. The deepest one starts the decoder, the
-# other four are its skip connections:
+# convolution of each block gives a feature map at 1, 1/2, 1/4, 1/8 and 1/16 of VGG-16's
+# input size: those five maps are the encoder's outputs. The deepest one starts the
+# decoder, the other four are its skip connections:
 
 # %%
 print(pretrained.VGG16_TAPS)
@@ -90,19 +90,25 @@ print(pretrained.VGG16_TAPS)
 # VGG-16 was trained on colour photos in BGR order, on 0-255, with the ImageNet mean
 # subtracted. A gray image has three equal channels, so L (scaled to [-1, 1]) is turned
 # into a gray level on 0-255, copied three times, and shifted by the ImageNet mean, all as
-# Keras layers inside the model:
+# Keras layers inside the model.
+#
+# VGG-16 is big: at 128 px its convolutions cost about twice what colorgan's whole training
+# step does. It therefore sees the image at half size (colour varies slowly; a quarter of
+# the pixels makes it four times cheaper), so its maps are 1/2 to 1/32 of the image, and
+# layer normalisation brings its features, which run into the hundreds, to the scale the
+# decoder expects. The full-size L joins the decoder's last block as its skip connection,
+# so the drawing's edges stay sharp:
 
 # %% tags=["nbval-check-output"]
 generator = pretrained.build_vgg16_generator(128, filters=32)
-for name in ("l_to_gray", "gray_to_bgr", "imagenet_mean", "vgg16_encoder"):
-    layer = generator.get_layer(name)
-    shapes = layer.output.shape if name != "vgg16_encoder" else [t.shape[1:3] for t in layer.output]
-    print(f"{name:14} -> {shapes}")
+steps = ["l_to_gray", "gray_to_bgr", "imagenet_mean", "half_size"]
+for name in steps + [f"{tap}_norm" for tap in pretrained.VGG16_TAPS] + ["ab"]:
+    print(f"{name:18} -> {generator.get_layer(name).output.shape}")
 
 # %% [markdown]
-# The decoder mirrors the encoder with the same up blocks as colorgan's U-Net (transposed
-# convolution, batch norm, dropout, ReLU, concatenation with the skip), and a last 3x3
-# convolution with tanh gives ab. The encoder dwarfs everything else:
+# The decoder uses the same up blocks as colorgan's U-Net (transposed convolution, batch
+# norm, dropout, ReLU, concatenation with the skip), and a last 3x3 convolution with tanh
+# gives ab. The encoder dwarfs everything else:
 
 # %% tags=["nbval-check-output"]
 encoder = generator.get_layer("vgg16_encoder")

@@ -117,3 +117,14 @@ def test_offline_run_records_that_it_used_random_weights(tmp_path, monkeypatch,
 def test_vgg16_config_refuses_the_noise_channel():
     with pytest.raises(ValueError, match="vgg16"):
         TrainConfig(encoder="vgg16", noise_channel=True)
+
+
+def test_vgg16_sees_half_size_and_the_decoder_returns_full_size():
+    generator = build_vgg16_generator(64, filters=8)
+    sizes = [tuple(generator.get_layer(f"{name}_norm").output.shape[1:3]) for name in VGG16_TAPS]
+    assert sizes == [(32, 32), (16, 16), (8, 8), (4, 4), (2, 2)]
+    assert generator.output.shape[1:] == (64, 64, 2)
+    with pytest.raises(ValueError, match="32"):
+        build_vgg16_generator(16, filters=8)
+    with pytest.raises(ValueError, match="image_size"):
+        TrainConfig(encoder="vgg16", image_size=16)
