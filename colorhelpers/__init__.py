@@ -10,6 +10,9 @@ module                 taught in                     what it holds
 ``models``             notebooks/03_models           U-Net generator, PatchGAN discriminator
 ``config``/``training``  notebooks/04_training       the recipe, ``fit``, the run directory
 ``metrics``/``plotting``/``evaluation``  notebooks/05_evaluation  scores, pictures, widgets
+``noise``              notebooks/06_training_with_noise  a noise channel; does G use its noise?
+``pretrained``         notebooks/07_pretrained_encoder   VGG-16 as the U-Net's encoder
+``ablation``           notebooks/08_ablation         variants trained and compared
 ``cli``                README                        ``python -m colorhelpers ...``
 =====================  ============================  =====================================
 """

@@ -96,7 +96,7 @@ def assert_no_traceback(result: Result) -> None:
 # --- help --------------------------------------------------------------------------------
 
 HELP_FLAGS = {
-    "train": ["--data", "--out", "--epochs", "--size", "--batch", "--seed"],
+    "train": ["--data", "--out", "--epochs", "--warmup", "--size", "--batch", "--seed"],
     "colorize": ["--run", "--epoch", "--input", "--output"],
     "evaluate": ["--run", "--data", "--epoch"],
 }
@@ -200,13 +200,14 @@ def test_fatal_cases_write_nothing(fatal_base):
 
 @pytest.fixture(scope="module")
 def killed_and_resumed(tmp_path_factory):
-    """`train --epochs 6`, killed with SIGKILL once metrics.csv has a row, then run again.
+    """`train --epochs 6 --warmup 3`, killed with SIGKILL once metrics.csv has a row, then
+    run again (so the resumed run crosses from warm-up to adversarial training).
 
     Returns the run folder, metrics.csv's rows just after the kill, and the second result.
     """
     base = tmp_path_factory.mktemp("kill")
     run_dir = base / "run"
-    command = ["train", "--data", FIXTURE, "--out", run_dir, "--epochs", "6", *SMALL]
+    command = ["train", "--data", FIXTURE, "--out", run_dir, "--epochs", "6", "--warmup", "3", *SMALL]
     with open(base / "stdout", "w") as out, open(base / "stderr", "w") as err:
         process = start(*command, stdout=out, stderr=err)
         deadline = time.monotonic() + 120
@@ -231,14 +232,16 @@ def test_kill_and_resume(killed_and_resumed):
     assert result.returncode == 0, str(result)
     assert_no_traceback(result)
     assert "24 images, 8 held out" in result.stdout
+    assert "epochs 1-3: L1 warm-up (generator only); epochs 4-6: adversarial" in result.stdout
     after = metric_rows(run_dir)
     assert [int(r["epoch"]) for r in after] == [1, 2, 3, 4, 5, 6]
+    assert [float(r["adversarial"]) > 0 for r in after] == [False] * 3 + [True] * 3
     # Epochs finished before the kill are kept (or retrained to the same numbers).
     for old, new in zip(before, after):
         for key in ("generator_loss", "psnr"):
             assert float(new[key]) == pytest.approx(float(old[key]), rel=1e-4), (key, old, new)
     config = TrainConfig.from_json((run_dir / "config.json").read_text())
-    assert (config.image_size, config.batch_size, config.epochs) == (32, 8, 6)
+    assert (config.image_size, config.batch_size, config.epochs, config.warmup_epochs) == (32, 8, 6, 3)
 
     from colorhelpers.evaluation import load_generator, open_run
 
