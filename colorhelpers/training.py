@@ -409,7 +409,12 @@ def train(
     """
     run = RunDirectory(Path(run_dir))
     _check_resumable(run, config)
-    config, encoder_weights_file = with_encoder_weights(config)
+    if tf.train.latest_checkpoint(str(run.checkpoints)):
+        # Resuming: the encoder's weights are in the checkpoint, and config.json keeps
+        # saying which ones the run started from.
+        config, encoder_weights_file = config.replace(encoder_weights=run.read_config().encoder_weights), None
+    else:
+        config, encoder_weights_file = with_encoder_weights(config)
     keras.utils.set_random_seed(config.seed)
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():

@@ -160,7 +160,7 @@ for warning in caught:
 asked, used = variant.config.encoder_weights, table[1]["config"].encoder_weights
 print(f"asked for {asked} weights; the VGG-16 encoder of this run started from {used.upper()} weights")
 if asked != used:
-    print("the ImageNet weights could not be downloaded: see the warning above")
+    print("the ImageNet weights could not be downloaded when this run was trained")
 
 # %% [markdown]
 # ## What it buys, and what it costs

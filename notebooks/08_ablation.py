@@ -174,14 +174,22 @@ plt.show()
 #   that trade-off.
 # - **colorgan's default** (half warm-up) sits inside the corner: better than the gray
 #   answer on CIEDE2000, PSNR and AuC, and more than 0.6 as colourful as the truth. The
-#   run without warm-up landed near it, a little more colourful and a little less
-#   faithful; its 30 adversarial epochs cost more time (the table's last column), which is
-#   why the default keeps the warm-up: on a folder of about 500 images of your own it is
-#   what keeps a CPU run within 10 minutes.
-# - **The seed post's recipe** is as colourful, but its colours are far off (the highest
-#   CIEDE2000 and lowest AuC of all): a critic that never sees L cannot tell whether a
-#   colour fits the drawing, and a head that cannot output negative a or b has no greens
-#   and no blues.
+#   run without warm-up landed close to it: more colourful, a hair better on PSNR and AuC,
+#   worse on CIEDE2000; a difference that another seed could reverse. Its 30 adversarial
+#   epochs cost more time (the table's last column), which is why the default keeps the
+#   warm-up: on a folder of about 500 images of your own it is what keeps a CPU run within
+#   10 minutes.
+# - **The seed post's recipe** is about as colourful, but its colours are far off (the
+#   lowest PSNR and AuC and a CIEDE2000 worse than the gray answer's): a critic that never
+#   sees L cannot tell whether a colour fits the drawing, and a head that cannot output
+#   negative a or b has no greens and no blues.
+# - **The noise channel** bought nothing measurable (notebook 06: the generator ignores it).
+# - **The VGG-16 encoder** here started from *random* weights, frozen (no network reaches
+#   ImageNet's weights from the machine that ran this notebook; notebook 07 says so in its
+#   output). Random features are a control, not a pretrained encoder: it is the slowest
+#   variant and loses to the gray answer on PSNR and CIEDE2000. Whether ImageNet features
+#   beat colorgan's own encoder on cartoons is the measurement notebook 07 makes on a
+#   machine with a network.
 #
 # With the test fixture (two epochs at 32 px) none of this shows; the plots only have to
 # draw.

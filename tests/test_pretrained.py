@@ -113,6 +113,15 @@ def test_offline_run_records_that_it_used_random_weights(tmp_path, monkeypatch,
     assert np.isfinite(rows[-1]["psnr"])
     assert TrainConfig.from_json((tmp_path / "run" / "config.json").read_text()).encoder_weights == "random"
 
+    # Reading the finished run (or resuming it) downloads nothing and keeps the record.
+    def no_download(*args, **kwargs):
+        raise AssertionError("a run with a checkpoint must not download weights")
+
+    monkeypatch.setattr("colorhelpers.training.imagenet_vgg16_weights", no_download)
+    again = train(fixture_train, fixture_heldout, tmp_path / "run", config, verbose=0)
+    assert again == rows
+    assert TrainConfig.from_json((tmp_path / "run" / "config.json").read_text()).encoder_weights == "random"
+
 
 def test_vgg16_config_refuses_the_noise_channel():
     with pytest.raises(ValueError, match="vgg16"):
