@@ -27,9 +27,9 @@
 #
 # **Module taught:** `colorhelpers.noise` (`NoiseChannel`, `output_spread`).
 #
-# **Run time:** about 15 minutes on a 2-core CPU for the three runs on the bundled cartoons
-# (fewer if notebook 04 or 08 already trained some of them; finished runs are read, not
-# trained again), a minute or two on a GPU.
+# **Run time:** about 12 minutes on a 2-core CPU for the two new runs on the bundled
+# cartoons (the third is notebook 04's; finished runs are read, not trained again, so after
+# notebook 08 this takes seconds), a minute or two on a GPU.
 
 # %% [markdown]
 # Set-up, as in every notebook: quiet TensorFlow, PNG figures, fixed seeds.

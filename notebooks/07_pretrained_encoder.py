@@ -29,7 +29,7 @@
 # **Module taught:** `colorhelpers.pretrained` (`build_vgg16_generator`,
 # `imagenet_vgg16_weights`).
 #
-# **Run time:** about 15 minutes on a 2-core CPU for the training run (VGG-16 is far larger
+# **Run time:** about 12 minutes on a 2-core CPU for the training run (VGG-16 is far larger
 # than colorgan's own encoder), a few minutes on a GPU. The first run with a network also
 # downloads 59 MB of weights.
 

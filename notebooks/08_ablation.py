@@ -28,9 +28,9 @@
 # **Module taught:** `colorhelpers.ablation` (`ablation_variants`, `run_variants`,
 # `side_by_side`), with `plotting.plot_tradeoff`.
 #
-# **Run time:** about 45 minutes on a 2-core CPU the first time (six training runs, of which
-# the VGG-16 one alone takes a third), minutes on a GPU. Runs that notebooks 04, 06 or 07
-# already trained are read, not trained again.
+# **Run time:** about 20 minutes on a 2-core CPU after notebooks 04, 06 and 07 (three more
+# training runs; runs they trained are read, not trained again), about 40 if run right
+# after notebook 04, a few minutes on a GPU.
 
 # %% [markdown]
 # Set-up: quiet TensorFlow, PNG figures, fixed seeds.
