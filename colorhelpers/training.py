@@ -195,7 +195,7 @@ class ColorGAN(keras.Model):
     def _warmup_step(self, data):
         """The L1 term alone (the "NoGAN" pre-training of DeOldify, Shariatnia's warm-up).
 
-        It costs about a third of an adversarial step: no discriminator passes.
+        It costs about half an adversarial step: no discriminator passes.
         """
         l_norm, ab_real = data
         with tf.GradientTape() as tape:

@@ -74,8 +74,8 @@ print(settings.config.to_json())
 # - `warmup_epochs`: the first epochs train the generator on the L1 term alone, with no
 #   discriminator (the "NoGAN" pre-training of DeOldify, and the warm-up of Shariatnia's
 #   tutorial). The generator first learns safe colours that fit the drawing; only then
-#   does the adversarial term push it towards vivid ones. A warm-up step costs about a
-#   third of an adversarial step, since the discriminator does not run.
+#   does the adversarial term push it towards vivid ones. A warm-up epoch takes about half
+#   as long as an adversarial one, since the discriminator does not run.
 # - `decay_epochs`: pix2pix keeps the learning rate constant and then lowers it linearly
 #   to zero. Without the decay, a GAN's last epoch is a lottery: the held-out scores swing
 #   from epoch to epoch as generator and discriminator chase each other.

@@ -380,3 +380,59 @@ def test_run_resumed_across_the_end_of_warmup_equals_uninterrupted(tmp_path, fix
 def test_negative_warmup_is_refused():
     with pytest.raises(ValueError, match="warmup_epochs"):
         TrainConfig(warmup_epochs=-1)
+
+
+def test_linear_decay_sets_both_learning_rates_per_epoch():
+    from colorhelpers.training import LinearDecay
+
+    gan = build_gan(TINY.replace(image_size=16))
+    decay = LinearDecay(2e-4, epochs=4, decay_epochs=2)
+    decay.set_model(gan)
+    rates = []
+    for epoch in range(4):
+        decay.on_epoch_begin(epoch)
+        rates.append([float(np.asarray(o.learning_rate))
+                      for o in (gan.generator_optimizer, gan.discriminator_optimizer)])
+    assert np.allclose(rates, [[2e-4] * 2, [2e-4] * 2, [2e-4] * 2, [1e-4] * 2])
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_run_killed_during_decay_resumes_with_the_same_rates(run_a, tmp_path, monkeypatch,
+                                                             fixture_train, fixture_heldout):
+    """Stopped after its first epoch's checkpoint (as by kill -9) and run again with the same
+    config, a run with a decaying learning rate ends where an uninterrupted one does."""
+    from colorhelpers.training import SaveCheckpoint
+
+    config = TINY.replace(decay_epochs=2)  # epoch 2 at half the rate
+    whole, killed = RunDirectory(tmp_path / "whole"), RunDirectory(tmp_path / "killed")
+    train(fixture_train, fixture_heldout, whole.root, config, verbose=0)
+
+    save = SaveCheckpoint.on_epoch_end
+
+    def save_then_die(self, epoch, logs=None):
+        save(self, epoch, logs)
+        raise Interrupted
+
+    monkeypatch.setattr(SaveCheckpoint, "on_epoch_end", save_then_die)
+    with pytest.raises(Interrupted):
+        train(fixture_train, fixture_heldout, killed.root, config, verbose=0)
+    monkeypatch.setattr(SaveCheckpoint, "on_epoch_end", save)
+    assert killed.saved_epochs() == [1]
+    train(fixture_train, fixture_heldout, killed.root, config, verbose=0)
+    for a, b in zip(generator_weights(whole, 2), generator_weights(killed, 2)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)
+
+
+def test_decay_changes_what_is_learned(run_a, tmp_path, fixture_train, fixture_heldout):
+    run_a_dir, _ = run_a
+    decayed = RunDirectory(tmp_path / "decayed")
+    train(fixture_train, fixture_heldout, decayed.root, TINY.replace(decay_epochs=2), verbose=0)
+    first_epoch_same = [np.array_equal(a, b) for a, b in
+                        zip(generator_weights(run_a_dir, 1), generator_weights(decayed, 1))]
+    second_epoch_same = [np.array_equal(a, b) for a, b in
+                         zip(generator_weights(run_a_dir, 2), generator_weights(decayed, 2))]
+    assert all(first_epoch_same)  # full rate in epoch 1
+    assert not all(second_epoch_same)  # half rate in epoch 2
