@@ -48,10 +48,10 @@ import numpy as np
 import tensorflow as tf
 
 from colorhelpers import noise
-from colorhelpers.ablation import Variant, format_table, run_variants
+from colorhelpers.ablation import Variant, format_table, run_of, run_variants
 from colorhelpers.config import tutorial_settings
 from colorhelpers.data import eval_batches, find_images
-from colorhelpers.evaluation import load_generator, open_run
+from colorhelpers.evaluation import load_generator
 from colorhelpers.models import build_generator
 
 # %config InlineBackend.figure_formats = ["png"]
@@ -139,8 +139,7 @@ print(inspect.getsource(noise.output_spread).split('"""')[0] + "...")
 l_heldout = np.concatenate([batch[0] for batch in eval_batches(heldout_paths, config.image_size)])
 spreads = {}
 for variant in variants:
-    run = open_run(variant.run_dir or settings.variants_dir / variant.slug)
-    trained, _ = load_generator(run)
+    trained, _ = load_generator(run_of(variant, settings.variants_dir))
     spreads[variant.name] = noise.output_spread(trained, l_heldout)
     print(f"{variant.name:24} output spread {spreads[variant.name]:5.2f} ab units")
 

@@ -52,10 +52,9 @@ import tensorflow as tf
 from PIL import Image
 
 from colorhelpers import pretrained
-from colorhelpers.ablation import Variant, format_table, run_variants
+from colorhelpers.ablation import Variant, format_table, run_of, run_variants
 from colorhelpers.config import tutorial_settings
 from colorhelpers.data import find_images
-from colorhelpers.training import RunDirectory
 
 # %config InlineBackend.figure_formats = ["png"]
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
@@ -176,7 +175,7 @@ print(format_table(table))
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 8))
 for ax, row, variant_ in zip(axes, table, (default, variant)):
-    run = RunDirectory(variant_.run_dir or settings.variants_dir / variant_.slug)
+    run = run_of(variant_, settings.variants_dir)
     ax.imshow(Image.open(run.samples(run.saved_epochs()[-1])))
     ax.set_title(row["name"])
     ax.axis("off")
