@@ -56,11 +56,11 @@ check-sync: setup
 	done; echo "notebooks and scripts agree"
 
 lint: setup
-	$(VENV)/bin/ruff check colorhelpers tests notebooks/*.py data/*.py
+	$(VENV)/bin/ruff check colorhelpers tests notebooks/*.py data/*.py bench
 
-# colorgan against a re-implementation of the seed post's approach (bench/README.md), ~4 min.
+# colorgan against a re-implementation of the blog post's approach (bench/README.md), a few minutes.
 bench: setup
-	TF_CPP_MIN_LOG_LEVEL=3 $(PY) bench/bench.py --max-load 0.7
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.bench --max-load 0.7
 
 clean:
 	rm -rf runs

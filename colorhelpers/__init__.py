@@ -1,20 +1,20 @@
 """colorhelpers: the code behind the colorgan notebooks.
 
-One module per notebook, in the order data flows through them:
+One module per idea, in the order data flows through them (files, Lab tensors, batches,
+models, training, a run directory on disk, evaluation and colorizing):
 
-=====================  ============================  =====================================
-module                 taught in                     what it holds
-=====================  ============================  =====================================
-``lab``                notebooks/01_lab_color_space  sRGB <-> CIELAB in TensorFlow ops
-``data``               notebooks/02_data_pipeline    image files -> (L, ab) batches
-``models``             notebooks/03_models           U-Net generator, PatchGAN discriminator
-``config``/``training``  notebooks/04_training       the recipe, ``fit``, the run directory
-``metrics``/``plotting``/``evaluation``  notebooks/05_evaluation  scores, pictures, widgets
-``noise``              notebooks/06_training_with_noise  a noise channel; does G use its noise?
-``pretrained``         notebooks/07_pretrained_encoder   VGG-16 as the U-Net's encoder
-``ablation``           notebooks/08_ablation         variants trained and compared
-``cli``                README                        ``python -m colorhelpers ...``
-=====================  ============================  =====================================
+- ``tutorial``: one call sets a notebook up (every notebook);
+- ``lab``: sRGB <-> CIELAB in TensorFlow ops (notebooks/01_lab_color_space);
+- ``data``: image files -> (L, ab) batches (02_data_pipeline);
+- ``models``: U-Net generator, PatchGAN discriminator (03_models);
+- ``config``, ``recipe``, ``training``, ``runs``: the recipe, what it builds, ``fit`` and
+  its callbacks, the files a run writes (04_training);
+- ``metrics``, ``plotting``, ``evaluation``: scores, pictures, widgets, colorizing files
+  (05_evaluation);
+- ``noise``: a noise channel; does the generator use its noise? (06_training_with_noise);
+- ``pretrained``: VGG-16 as the U-Net's encoder (07_pretrained_encoder);
+- ``ablation``: variants trained and compared (08_ablation);
+- ``cli``: ``python -m colorhelpers ...``, also installed as the ``colorgan`` command (README).
 """
 
 __version__ = "0.1.0"

@@ -23,7 +23,8 @@ from colorhelpers.data import eval_batches
 from colorhelpers.evaluation import load_generator, open_run
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.plotting import gray_output_truth, tile
-from colorhelpers.training import RunDirectory, train
+from colorhelpers.runs import RunDirectory
+from colorhelpers.training import train
 
 #: The scores of a table row, in the order the notebooks print them.
 SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
@@ -52,13 +53,13 @@ class Variant:
 
 
 def ablation_variants(default: TrainConfig, default_run: Path | None = None) -> list[Variant]:
-    """The rows of notebook 08's table: the gray answer, the seed post's recipe, colorgan's
+    """The rows of notebook 08's table: the gray answer, the blog post's recipe, colorgan's
     default (trained in `default_run` if given), and the default with one ingredient added
     or taken away."""
     return [
         Variant("gray answer (ab = 0)", None),
-        Variant("seed post's recipe", default.replace(
-            conditional_discriminator=False, generator_head="seed", warmup_epochs=0)),
+        Variant("blog post's recipe", default.replace(
+            conditional_discriminator=False, generator_head="relu_convs", warmup_epochs=0)),
         Variant("colorgan default", default, default_run),
         Variant("without warm-up", default.replace(warmup_epochs=0)),
         Variant("L1 only (no GAN)", default.replace(warmup_epochs=default.epochs)),
@@ -120,7 +121,7 @@ def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarr
 
 def format_table(table: Sequence[dict]) -> str:
     """The table as fixed-width text, one line per variant."""
-    lines = [f"{'variant':24} {'PSNR':>6} {'CIEDE2000':>9} {'AuC':>6} {'colourful':>9} {'minutes':>7}"]
+    lines = [f"{'variant':24} {'PSNR':>6} {'CIEDE2000':>9} {'AuC':>6} {'colorful':>9} {'minutes':>7}"]
     for row in table:
         lines.append(f"{row['name']:24} {row['psnr']:6.2f} {row['ciede2000']:9.2f} {row['auc']:6.3f} "
                      f"{row['colorfulness_ratio']:9.2f} {row['minutes']:7.1f}")

@@ -1,13 +1,14 @@
 """The command line: train, colorize and evaluate without Jupyter.
 
     python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
-                                 [--batch B] [--seed S]
+                                 [--batch B] [--seed S] [--keep-every N]
     python -m colorhelpers colorize --run RUN_DIR [--epoch K] --input FILE_OR_DIR --output DIR
     python -m colorhelpers evaluate --run RUN_DIR --data DIR [--epoch K]
 
+`colorgan` (installed with the package) is the same command: `colorgan train ...`.
 Each subcommand calls the same functions as the notebooks. Problems with the input
-(a missing folder, no usable image, a run with no checkpoint) end the program with one
-line on stderr saying what is wrong, and exit status 2.
+(a missing folder, no usable image, a run with no checkpoint, a full disk) end the program
+with one line on stderr saying what is wrong, and exit status 2.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m colorhelpers", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="train a colouriser, or resume an interrupted run")
+    train = commands.add_parser("train", help="train a colorizer, or resume an interrupted run")
     train.add_argument("--data", type=Path, required=True,
-                       help="folder of colour images (or with train/ and heldout/ subfolders)")
+                       help="folder of color images (or with train/ and heldout/ subfolders)")
     train.add_argument("--out", type=Path, required=True, help="run directory; reused to resume")
     train.add_argument("--epochs", type=int, help="total epochs to reach (default 30)")
     train.add_argument("--warmup", type=int,
@@ -38,8 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--size", type=int, help="training image size, a power of two (default 128)")
     train.add_argument("--batch", type=int, help="batch size (default 16)")
     train.add_argument("--seed", type=int, help="random seed (default 0)")
+    train.add_argument("--keep-every", type=int, default=10, metavar="N",
+                       help="keep the generator weights of every Nth epoch for colorize --epoch, "
+                            "besides the last two (default 10; 1 keeps all, 0 only the last two); "
+                            "every epoch stays browsable in notebook 05")
 
-    colorize = commands.add_parser("colorize", help="colourise an image or a folder of images")
+    colorize = commands.add_parser("colorize", help="colorize an image or a folder of images")
     colorize.add_argument("--run", type=Path, required=True, help="a trained run directory")
     colorize.add_argument("--epoch", type=int, help="which epoch's generator (default: the last)")
     colorize.add_argument("--input", type=Path, required=True, help="an image file or a folder")
@@ -48,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
     evaluate.add_argument("--run", type=Path, required=True, help="a trained run directory")
     evaluate.add_argument("--data", type=Path, required=True,
-                          help="folder of colour images (its heldout/ subfolder if it has one)")
+                          help="folder of color images (its heldout/ subfolder if it has one)")
     evaluate.add_argument("--epoch", type=int, help="which epoch (default: the last)")
     return parser
 
@@ -56,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
 def _train(args: argparse.Namespace) -> int:
     from colorhelpers.config import TrainConfig, describe_schedule
     from colorhelpers.data import split_dataset
-    from colorhelpers.training import RunDirectory, train
+    from colorhelpers.runs import RunDirectory
+    from colorhelpers.training import train
 
     run = RunDirectory(args.out)
     # Resuming keeps the run's own settings; flags given now override them.
@@ -67,35 +73,49 @@ def _train(args: argparse.Namespace) -> int:
     train_paths, heldout_paths = split_dataset(args.data)
     print(f"training on {len(train_paths)} images, {len(heldout_paths)} held out; run in {run.root}")
     print(describe_schedule(config))
-    rows = train(train_paths, heldout_paths, run.root, config)
+    if args.keep_every < 0:
+        raise ValueError(f"--keep-every must be 0 or more, got {args.keep_every}")
+    rows = train(train_paths, heldout_paths, run.root, config, keep_every=args.keep_every)
     if rows:
         last = rows[-1]
         print(f"epoch {int(last['epoch'])}: PSNR {last['psnr']:.2f} dB, CIEDE2000 "
               f"{last['ciede2000']:.2f}, AuC {last['auc']:.3f}; samples in {run.root / 'samples'}")
+        print(f"{run.root} takes {run.disk_usage() / 1e6:.0f} MB")
     return 0
 
 
 def _colorize(args: argparse.Namespace) -> int:
     import keras
+    import tensorflow as tf
 
-    from colorhelpers.data import DataError, find_images
+    from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
     from colorhelpers.evaluation import colorize_file, load_generator, open_run
 
-    run = open_run(args.run)
-    generator, epoch = load_generator(run, args.epoch)
-    size = run.read_config().image_size
+    if args.output.exists() and not args.output.is_dir():
+        raise DataError(f"--output {args.output}: exists and is not a folder; name a folder")
     if args.input.is_dir():
         paths = find_images(args.input, require_color=False)
     elif args.input.is_file():
+        problem = check_image(args.input).problem
+        if problem:
+            raise DataError(f"{args.input}: {problem}")
         paths = [args.input]
     else:
         raise DataError(f"{args.input}: no such file or folder")
+    args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
+    run = open_run(args.run)
+    generator, epoch = load_generator(run, args.epoch)
+    size = run.read_config().image_size
     progress = keras.utils.Progbar(len(paths), unit_name="image") if len(paths) > 1 else None
     for i, path in enumerate(paths, 1):
-        colorize_file(generator, path, args.output, size)
+        try:
+            colorize_file(generator, path, args.output, size)
+        except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
+            reason = err.message.splitlines()[0]
+            warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
         if progress:
             progress.update(i)
-    print(f"colourised {len(paths)} image(s) with epoch {epoch} into {args.output}")
+    print(f"colorized {len(paths)} image(s) with epoch {epoch} into {args.output}")
     return 0
 
 
@@ -116,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = _one_line_warning
     import_tensorflow_quietly()
     from colorhelpers.data import DataError
-    from colorhelpers.evaluation import RunError
+    from colorhelpers.runs import RunError
     from colorhelpers.training import TrainingError
 
     command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate}[args.command]
@@ -124,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         return command(args)
     except (DataError, RunError, TrainingError, ValueError) as err:
         print(f"colorgan {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:  # an unwritable --output, a disk that filled up while colorizing
+        print(f"colorgan {args.command}: error: {err.filename or ''}: {err.strerror or err}",
+              file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"colorgan {args.command}: interrupted; run the same command again to resume",

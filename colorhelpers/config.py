@@ -1,25 +1,19 @@
 """Every knob of a colorgan run in one place.
 
-Taught in notebooks/04_training (the training recipe) and used by every notebook
-(`tutorial_settings`, which switches the whole series to the tiny test fixture).
+Taught in notebooks/04_training (the training recipe). `colorhelpers.tutorial` reads it to
+set the notebooks up.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-#: Environment variable that switches the notebooks to the tiny fixture dataset.
-FIXTURE_ENV = "COLORGAN_FIXTURE"
 
-#: Environment variable naming the folder the notebooks write their runs to (default runs/).
-RUNS_ENV = "COLORGAN_RUNS"
-
-#: The repository root (the folder holding `colorhelpers/`, `data/`, `notebooks/`).
-REPO_ROOT = Path(__file__).resolve().parent.parent
+def _shape(default: Any) -> Any:
+    """A field that changes the shape of the networks: a run cannot resume if it differs."""
+    return dataclasses.field(default=default, metadata={"model_shape": True})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,23 +27,24 @@ class TrainConfig:
     run directory so that a run can always be reloaded with the model it was trained with.
     """
 
-    image_size: int = 128
+    image_size: int = _shape(128)
     batch_size: int = 16
     epochs: int = 30
     seed: int = 0
     # Model sizes: pix2pix uses 64 filters; 32 keeps a CPU run to minutes.
-    generator_filters: int = 32
-    discriminator_filters: int = 32
-    discriminator_layers: int = 3
-    # The seed post's variants, kept selectable so notebook 04 can compare them.
-    conditional_discriminator: bool = True
-    generator_head: str = "tanh"  # "tanh" (pix2pix) or "seed" (ReLU convs, then tanh)
+    generator_filters: int = _shape(32)
+    discriminator_filters: int = _shape(32)
+    discriminator_layers: int = _shape(3)
+    # The blog post's variants, kept selectable so notebooks 04 and 08 can compare them.
+    conditional_discriminator: bool = _shape(True)
+    # "tanh" (pix2pix) or "relu_convs" (the blog post's two ReLU convolutions before the tanh).
+    generator_head: str = _shape("tanh")
     dropout: float = 0.5
     # Noise (notebook 06): a channel of N(0, 1) next to L, besides or instead of dropout.
-    noise_channel: bool = False
+    noise_channel: bool = _shape(False)
     # Encoder (notebook 07): "unet" (learned from scratch) or "vgg16"; its starting weights,
     # "imagenet" (downloaded once; random if that fails) or "random".
-    encoder: str = "unet"
+    encoder: str = _shape("unet")
     encoder_weights: str = "imagenet"
     # Loss and optimiser, from the pix2pix paper.
     l1_weight: float = 100.0
@@ -75,14 +70,14 @@ class TrainConfig:
             raise ValueError("batch_size and epochs must be positive")
         if self.warmup_epochs < 0 or self.decay_epochs < 0:
             raise ValueError("warmup_epochs and decay_epochs must be >= 0")
-        if self.generator_head not in ("tanh", "seed"):
-            raise ValueError(f"generator_head must be 'tanh' or 'seed', got {self.generator_head!r}")
+        if self.generator_head not in GENERATOR_HEADS:
+            raise ValueError(f"generator_head must be one of {GENERATOR_HEADS}, got {self.generator_head!r}")
         if self.encoder not in ("unet", "vgg16"):
             raise ValueError(f"encoder must be 'unet' or 'vgg16', got {self.encoder!r}")
         if self.encoder_weights not in ("imagenet", "random"):
             raise ValueError(f"encoder_weights must be 'imagenet' or 'random', got {self.encoder_weights!r}")
         if self.encoder == "vgg16" and (self.noise_channel or self.generator_head != "tanh"):
-            raise ValueError("the vgg16 encoder takes neither a noise channel nor the seed's head")
+            raise ValueError("the vgg16 encoder takes neither a noise channel nor the ReLU-convolutions head")
         if self.encoder == "vgg16" and self.image_size < 32:
             raise ValueError(f"the vgg16 encoder needs image_size >= 32, got {self.image_size}")
         if self.precision not in ("float32", "mixed_float16", "mixed_bfloat16"):
@@ -97,8 +92,24 @@ class TrainConfig:
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:
+        """The config saved by `to_json`; unknown keys are ignored, old names translated.
+
+        >>> TrainConfig.from_json('{"generator_head": "seed", "epochs": 3}').generator_head
+        'relu_convs'
+        """
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+        values = {k: v for k, v in json.loads(text).items() if k in known}
+        if values.get("generator_head") == "seed":  # its name before release 0.2
+            values["generator_head"] = "relu_convs"
+        return cls(**values)
+
+
+#: The generator's last layers: pix2pix's tanh, or the blog post's ReLU convolutions + tanh.
+GENERATOR_HEADS = ("tanh", "relu_convs")
+
+#: Fields that change the shape of the networks (marked with `_shape`): a run directory
+#: holding one shape cannot be resumed with another.
+MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("model_shape"))
 
 
 def describe_schedule(config: TrainConfig) -> str:
@@ -120,49 +131,3 @@ def describe_schedule(config: TrainConfig) -> str:
         first = max(config.epochs - config.decay_epochs + 1, 1)
         parts.append(f"learning rates decay over epochs {first}-{config.epochs}")
     return "; ".join(parts)
-
-
-@dataclasses.dataclass(frozen=True)
-class TutorialSettings:
-    """Where the notebooks read data and write their run, and how long they train."""
-
-    fixture: bool
-    train_dir: Path
-    heldout_dir: Path
-    run_dir: Path
-    config: TrainConfig
-    #: Where notebooks 06-08 keep the runs of the variants they compare, one folder each.
-    variants_dir: Path
-
-
-def in_fixture_mode() -> bool:
-    """True when `COLORGAN_FIXTURE` is set to a true value (the notebook tests set it)."""
-    return os.environ.get(FIXTURE_ENV, "").strip().lower() in ("1", "true", "yes")
-
-
-def tutorial_settings() -> TutorialSettings:
-    """The one switch between a real run and the test fixture, read by every notebook.
-
-    A real run trains on the bundled cartoons (`data/cartoons`) at 128 px; fixture mode
-    trains for two epochs (one of them warm-up) at 32 px on 24 images so the whole series
-    executes in a few minutes.
-    """
-    runs = Path(os.environ.get(RUNS_ENV) or REPO_ROOT / "runs")
-    if in_fixture_mode():
-        data = REPO_ROOT / "data" / "fixture"
-        # No ImageNet download in tests: the VGG-16 encoder starts random.
-        config = TrainConfig(image_size=32, batch_size=8, epochs=2, warmup_epochs=1, decay_epochs=1,
-                             sample_count=4, encoder_weights="random")
-        run_dir = runs / "fixture"
-    else:
-        data = REPO_ROOT / "data" / "cartoons"
-        config = TrainConfig()
-        run_dir = runs / "cartoons"
-    return TutorialSettings(
-        fixture=in_fixture_mode(),
-        train_dir=data / "train",
-        heldout_dir=data / "heldout",
-        run_dir=run_dir,
-        config=config,
-        variants_dir=run_dir.with_name(run_dir.name + "-variants"),
-    )

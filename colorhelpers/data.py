@@ -35,6 +35,8 @@ MIN_SIDE = 8
 GRAY_TOLERANCE = 4
 #: Subfolder names that mark a dataset already split into training and held-out images.
 SPLIT_DIRS = ("train", "heldout")
+#: The EXIF tag saying how a camera held the picture; viewers turn the image upright by it.
+EXIF_ORIENTATION_TAG = 0x0112
 
 
 class DataError(ValueError):
@@ -57,10 +59,16 @@ class ImageCheck:
 def check_image(path: Path) -> ImageCheck:
     """Open one file fully with PIL and say whether TensorFlow can use it, and why not.
 
-    Truncated and corrupt files are found here because `load()` decodes every pixel.
+    Truncated and corrupt files are found here because `load()` decodes every pixel, and
+    TensorFlow decodes the file too, since a few damaged files that PIL tolerates it does not.
     """
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            # PIL warns about some odd files (palette transparency, EXIF it cannot parse)
+            # without naming the file; what matters is whether the image can be decoded.
+            warnings.simplefilter("ignore")
+            image = Image.open(path)
+        with image:
             image.draft("RGB", (256, 256))  # JPEGs decode at reduced size: a fast, full check
             image.load()
             fmt, mode, size = image.format, image.mode, image.size
@@ -72,6 +80,10 @@ def check_image(path: Path) -> ImageCheck:
         return ImageCheck(path, f"{reason} ({err})")
     if fmt not in TF_DECODABLE_FORMATS:
         return ImageCheck(path, f"{fmt} images are not supported; convert it to PNG or JPEG")
+    try:
+        decode_rgb(str(path), orientation=1)
+    except (tf.errors.InvalidArgumentError, tf.errors.OutOfRangeError, tf.errors.DataLossError) as err:
+        return ImageCheck(path, f"corrupt ({err.message.splitlines()[0]})")
     if min(size) < MIN_SIDE:
         return ImageCheck(path, f"too small ({size[0]}x{size[1]} px, need at least {MIN_SIDE})")
     if thumb is None:
@@ -85,7 +97,7 @@ def find_images(folder: Path | str, *, require_color: bool = True) -> list[Path]
     """List the usable images in `folder` (not recursive), sorted by name.
 
     Unusable files are skipped with a `SkippedImageWarning` naming the file and the reason;
-    with `require_color`, so are images that are already gray (there is no colour to learn
+    with `require_color`, so are images that are already gray (there is no color to learn
     from them). Raises `DataError` if the folder is missing or holds no usable image.
     """
     folder = Path(folder)
@@ -96,13 +108,13 @@ def find_images(folder: Path | str, *, require_color: bool = True) -> list[Path]
         check = check_image(path)
         problem = check.problem
         if problem is None and require_color and check.is_gray:
-            problem = "already grayscale, nothing to learn colour from"
+            problem = "already grayscale, nothing to learn color from"
         if problem:
             warnings.warn(f"skipping {path}: {problem}", SkippedImageWarning, stacklevel=2)
         else:
             usable.append(path)
     if not usable:
-        raise DataError(f"{folder}: no usable {'colour ' if require_color else ''}images found")
+        raise DataError(f"{folder}: no usable {'color ' if require_color else ''}images found")
     return usable
 
 
@@ -144,31 +156,71 @@ def _rgb_on_white(image: tf.Tensor) -> tf.Tensor:
     return rgba[..., :3] * alpha + (1.0 - alpha)
 
 
-def decode_rgb(path: tf.Tensor | str) -> tf.Tensor:
+def exif_orientation(path: Path | str) -> int:
+    """The file's EXIF orientation code, 1 (upright) to 8; 1 when it has none or is unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                code = image.getexif().get(EXIF_ORIENTATION_TAG, 1)
+    except (OSError, SyntaxError, ValueError):
+        return 1
+    return code if code in range(1, 9) else 1
+
+
+def orient(image: tf.Tensor, orientation: tf.Tensor | int) -> tf.Tensor:
+    """Turn an image [h, w, c] upright by its EXIF orientation code, as viewers show it.
+
+    The eight codes are the four rotations, with and without a mirror image (what PIL's
+    `ImageOps.exif_transpose` does, in TensorFlow ops so it runs inside `tf.data`).
+    """
+    # Each branch is a function, so only the transform the code asks for runs.
+    upright = [
+        lambda: image,  # 1: upright already
+        lambda: tf.image.flip_left_right(image),  # 2: mirrored
+        lambda: tf.image.rot90(image, 2),  # 3: upside down
+        lambda: tf.image.flip_up_down(image),  # 4: mirrored upside down
+        lambda: tf.image.transpose(image),  # 5: mirrored, turned 90 degrees
+        lambda: tf.image.rot90(image, 3),  # 6: turned 90 degrees counter-clockwise: turn it clockwise
+        lambda: tf.image.rot90(tf.image.transpose(image), 2),  # 7: mirrored, turned the other way
+        lambda: tf.image.rot90(image, 1),  # 8: turned 90 degrees clockwise
+    ]
+    index = tf.clip_by_value(tf.cast(orientation, tf.int32) - 1, 0, 7)
+    return tf.switch_case(index, upright)
+
+
+def decode_rgb(path: tf.Tensor | str, orientation: tf.Tensor | int | None = None) -> tf.Tensor:
     """Read and decode any supported image file at full size as float32 RGB in [0, 1].
 
-    Gray images are repeated over three channels; transparency is flattened on white.
+    Gray images are repeated over three channels; transparency is flattened on white; the
+    image is turned upright by its EXIF `orientation`, read from the file when None (a
+    Python path only: inside `tf.data`, pass the code, see `image_dataset`).
     16-bit PNGs keep their precision until this float conversion.
     """
+    if orientation is None:
+        if isinstance(path, tf.Tensor):
+            raise TypeError("decode_rgb of a path tensor needs its orientation (exif_orientation)")
+        orientation = exif_orientation(path)
     contents = tf.io.read_file(path)
     image = tf.cond(
         tf.io.is_jpeg(contents),
         # The accurate DCT decodes JPEGs as PIL and OpenCV do; the default fast one can be
-        # off by several levels, which would shift the luma that colourising must keep.
+        # off by several levels, which would shift the luma that colorizing must keep.
         lambda: tf.image.convert_image_dtype(
             tf.io.decode_jpeg(contents, channels=0, dct_method="INTEGER_ACCURATE"), tf.float32
         ),
         lambda: tf.io.decode_image(contents, channels=0, dtype=tf.float32, expand_animations=False),
     )
-    return _rgb_on_white(image)
+    return orient(_rgb_on_white(image), orientation)
 
 
-def load_rgb(path: tf.Tensor | str, size: int) -> tf.Tensor:
-    """Decode, crop the central square and resize to `size` x `size`: a training example.
+def load_rgb(path: tf.Tensor | str, size: int, orientation: tf.Tensor | int | None = None) -> tf.Tensor:
+    """Decode, turn upright, crop the central square and resize to `size` x `size`.
 
-    Returns float32 RGB in [0, 1] of shape [size, size, 3]. Pure TensorFlow ops.
+    Returns float32 RGB in [0, 1] of shape [size, size, 3]: a training example. Pure
+    TensorFlow ops once the orientation is known (see `decode_rgb`).
     """
-    image = decode_rgb(path)
+    image = decode_rgb(path, orientation)
     height, width = tf.shape(image)[0], tf.shape(image)[1]
     side = tf.minimum(height, width)
     image = tf.image.crop_to_bounding_box(image, (height - side) // 2, (width - side) // 2, side, side)
@@ -178,8 +230,11 @@ def load_rgb(path: tf.Tensor | str, size: int) -> tf.Tensor:
 
 def image_dataset(paths: list[Path], size: int) -> tf.data.Dataset:
     """Decoded, resized uint8 RGB images in file order, decoded in parallel."""
-    files = tf.data.Dataset.from_tensor_slices([str(p) for p in paths])
-    images = files.map(lambda p: load_rgb(p, size), num_parallel_calls=tf.data.AUTOTUNE)
+    # EXIF orientation is read here, in Python, from each file's header; the decoding
+    # itself then runs as TensorFlow ops in parallel.
+    files = tf.data.Dataset.from_tensor_slices(
+        ([str(p) for p in paths], [exif_orientation(p) for p in paths]))
+    images = files.map(lambda p, o: load_rgb(p, size, o), num_parallel_calls=tf.data.AUTOTUNE)
     # uint8 keeps cached images a quarter of the size of float32.
     return images.map(lambda x: tf.image.convert_image_dtype(x, tf.uint8, saturate=True))
 

@@ -1,4 +1,4 @@
-"""Using a trained run: colourise images of any size, score a run, compare its epochs.
+"""Using a trained run: colorize images of any size, score a run, compare its epochs.
 
 Taught in notebooks/05_evaluation. The command line (`python -m colorhelpers`) calls
 these same functions.
@@ -19,17 +19,14 @@ from colorhelpers.data import decode_rgb, eval_batches, find_images, split_datas
 from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.plotting import gray_output_truth, show_images
-from colorhelpers.training import RunDirectory, generator_for
-
-
-class RunError(ValueError):
-    """A run directory that cannot be used; the message says what to do."""
+from colorhelpers.recipe import generator_for
+from colorhelpers.runs import RunDirectory, RunError, read_preview
 
 
 def open_run(run_dir: Path | str) -> RunDirectory:
     """A run directory that holds a config and at least one trained epoch."""
     run = RunDirectory(Path(run_dir))
-    if not run.config_file.exists() or not run.saved_epochs():
+    if not run.config_file.exists() or not (run.saved_epochs() or run.previewed_epochs()):
         raise RunError(
             f"{run.root}: no trained run here (no config.json or no saved epoch); "
             "train one first with `python -m colorhelpers train --data DIR --out RUN_DIR`"
@@ -38,20 +35,24 @@ def open_run(run_dir: Path | str) -> RunDirectory:
 
 
 def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.Model, int]:
-    """The generator of `epoch` (the last saved one by default) and that epoch's number."""
+    """The generator of `epoch` (the last saved one by default) and that epoch's number.
+
+    A missing or damaged weights file is a RunError naming the file and what to do.
+    """
     epochs = run.saved_epochs()
     epoch = epochs[-1] if epoch is None else epoch
+    kept = ", ".join(map(str, epochs))
     if epoch not in epochs:
-        raise RunError(f"{run.root}: no epoch {epoch}; saved epochs are {epochs[0]}..{epochs[-1]}")
-    config = run.read_config()
-    generator = generator_for(config)
+        raise RunError(f"{run.root}: the generator of epoch {epoch} was not kept (kept: {kept}); "
+                       "choose one of those, or train with --keep-every 1 to keep every epoch")
+    path = run.generator_weights(epoch)
+    generator = generator_for(run.read_config())
     try:
-        generator.load_weights(run.generator_weights(epoch))
-    except ValueError as err:
-        raise RunError(
-            f"{run.generator_weights(epoch)} does not fit the model in {run.config_file} "
-            f"(image_size {config.image_size}); the run directory is inconsistent: {err}"
-        ) from None
+        generator.load_weights(path)  # float16 on disk (float32 in older runs), cast on load
+    # Keras and h5py report damaged or foreign files with many exception types.
+    except Exception as err:  # noqa: BLE001
+        raise RunError(f"{path}: damaged or not this run's model ({str(err).splitlines()[0][:120]}); "
+                       f"use another --epoch (kept: {kept}) or retrain") from None
     return generator, epoch
 
 
@@ -65,10 +66,10 @@ def luma(rgb: tf.Tensor) -> tf.Tensor:
 
 
 def with_luma(rgb: tf.Tensor, target_luma: tf.Tensor) -> tf.Tensor:
-    """Give `rgb` exactly the luma `target_luma`, keeping its colour where sRGB allows.
+    """Give `rgb` exactly the luma `target_luma`, keeping its color where sRGB allows.
 
     Shifting all three channels by the same amount shifts luma by that amount (the weights
-    sum to 1), so the colour is kept as an offset from gray and put back on the target
+    sum to 1), so the color is kept as an offset from gray and put back on the target
     luma. Where that leaves the sRGB cube, the offset is shrunk (desaturated) just enough,
     instead of clipping channels, which would change the luma again.
     """
@@ -93,26 +94,26 @@ def _colorizer(generator: keras.Model, size: int) -> tf.types.experimental.Polym
         small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
         ab_small = tf.cast(generator(small, training=False), tf.float32)
         ab_full = tf.image.resize(ab_small, tf.shape(rgb)[:2], method="bilinear")[0]
-        colour = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
-        return tf.cast(tf.round(colour * 255.0), tf.uint8)
+        color = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
+        return tf.cast(tf.round(color * 255.0), tf.uint8)
 
     return colorize
 
 
 def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarray:
-    """Colourise one image of any size: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
+    """Colorize one image of any size: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
 
-    Only the colour is predicted at the model's size; it is upsampled and joined with the
-    full-resolution L of the input, so edges stay as sharp as the input. (The seed post
+    Only the color is predicted at the model's size; it is upsampled and joined with the
+    full-resolution L of the input, so edges stay as sharp as the input. (The blog post
     resized the whole RGB result instead, which blurred everything.) Finally the input's
     own luma is put back, so converting the output to gray gives the input's gray exactly.
-    Colour inputs are treated as gray: only their lightness is used.
+    Color inputs are treated as gray: only their lightness is used.
     """
     return _colorizer(generator, size)(tf.convert_to_tensor(rgb, tf.float32)).numpy()
 
 
 def colorize_file(generator: keras.Model, path: Path, output_dir: Path, size: int) -> Path:
-    """Colourise one image file into `output_dir/<name>.png`; returns the written path."""
+    """Colorize one image file into `output_dir/<name>.png`; returns the written path."""
     rgb = decode_rgb(str(path))
     out = Path(output_dir) / f"{Path(path).stem}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ def evaluation_images(data_dir: Path | str) -> list[Path]:
 
 
 def evaluate_run(run: RunDirectory, data_dir: Path | str, epoch: int | None = None) -> dict[str, float]:
-    """PSNR, CIEDE2000, AuC and colourfulness ratio of one epoch on the images in `data_dir`.
+    """PSNR, CIEDE2000, AuC and colorfulness ratio of one epoch on the images in `data_dir`.
 
     Images are scored at the run's training size, the way metrics.csv scores them.
     """
@@ -162,7 +163,24 @@ class EpochBrowser:
 
     @property
     def epochs(self) -> list[int]:
-        return self.run.saved_epochs()
+        """Every epoch with kept weights, or with previews of all the browsed images."""
+        return sorted(set(self.run.saved_epochs()) | set(self._previewed()))
+
+    def _previewed(self) -> list[int]:
+        """Epochs whose previews hold every browsed image (the run's held-out images)."""
+        previewed = self.run.previewed_epochs()
+        if not previewed:
+            return []
+        _, names = read_preview(self.run.preview(previewed[-1]))
+        return previewed if set(self.names) <= set(names) else []
+
+    def _predict(self, epoch: int) -> np.ndarray:
+        """ab of the browsed images at `epoch`: from the epoch's preview, else its generator."""
+        if epoch in self.run.previewed_epochs() and epoch in self._previewed():
+            ab, names = read_preview(self.run.preview(epoch))
+            return ab[[names.index(name) for name in self.names]]
+        generator, _ = load_generator(self.run, epoch)
+        return predict_ab(generator, self._l)
 
     @property
     def names(self) -> list[str]:
@@ -171,8 +189,7 @@ class EpochBrowser:
     def triple(self, epoch: int, image: int) -> list[np.ndarray]:
         """[gray input, output at `epoch`, ground truth] of held-out image number `image`."""
         if epoch not in self._outputs:
-            generator, _ = load_generator(self.run, epoch)
-            self._outputs[epoch] = predict_ab(generator, self._l)
+            self._outputs[epoch] = self._predict(epoch)
         sl = slice(image, image + 1)
         return [x[0] for x in gray_output_truth(self._l[sl], self._outputs[epoch][sl], self._ab[sl])]
 

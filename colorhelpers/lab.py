@@ -26,7 +26,7 @@ _KAPPA_SLOPE = 7.787
 
 #: L is in [0, 100]; dividing by 50 and subtracting 1 maps it to [-1, 1].
 L_SCALE = 50.0
-#: a and b of sRGB colours stay within about [-108, 99]; dividing by 110 maps them into [-1, 1].
+#: a and b of sRGB colors stay within about [-108, 99]; dividing by 110 maps them into [-1, 1].
 AB_SCALE = 110.0
 
 
@@ -62,11 +62,11 @@ def rgb_to_lab(rgb: tf.Tensor) -> tf.Tensor:
 
 
 def lab_to_rgb(lab: tf.Tensor) -> tf.Tensor:
-    """Convert CIELAB (shape [..., 3]) back to sRGB in [0, 1], clipping colours outside sRGB."""
+    """Convert CIELAB (shape [..., 3]) back to sRGB in [0, 1], clipping colors outside sRGB."""
     lab = tf.convert_to_tensor(lab, tf.float32)
     lightness, a, b = tf.unstack(lab, axis=-1)
     fy = (lightness + 16.0) / 116.0
-    # Like scikit-image, a negative f(z) (an impossible colour) is clamped to zero.
+    # Like scikit-image, a negative f(z) (an impossible color) is clamped to zero.
     f = tf.stack([fy + a / 500.0, fy, tf.maximum(fy - b / 200.0, 0.0)], axis=-1)
     xyz = tf.where(f > 0.2068966, tf.pow(f, 3.0), (f - 16.0 / 116.0) / _KAPPA_SLOPE)
     rgb_from_xyz = tf.linalg.inv(tf.constant(_XYZ_FROM_RGB, tf.float64))

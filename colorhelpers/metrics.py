@@ -1,13 +1,13 @@
-"""How good is a colourisation? Four numbers, computed on held-out images.
+"""How good is a colorization? Four numbers, computed on held-out images.
 
 Taught in notebooks/05_evaluation; computed after every epoch by notebooks/04_training.
 
 - PSNR (dB) of the RGB result against the original: pixel fidelity, higher is better.
-- CIEDE2000: the perceptual colour difference of CIE (2001), averaged over pixels; about
+- CIEDE2000: the perceptual color difference of CIE (2001), averaged over pixels; about
   2.3 is a just-noticeable difference. Lower is better.
 - AuC: from Zhang, Isola and Efros, "Colorful Image Colorization" (2016): the fraction of
   pixels whose ab error is within t, averaged over t = 0, 1, ..., 150. 1 is perfect.
-- Colourfulness (Hasler and Suesstrunk 2003), reported as the ratio of the output's to the
+- Colorfulness (Hasler and Suesstrunk 2003), reported as the ratio of the output's to the
   ground truth's: below 1 the model paints too dully, above 1 too garishly.
 
 All functions take numpy arrays shaped [batch, height, width, channels].
@@ -38,7 +38,7 @@ def psnr(rgb_pred: np.ndarray, rgb_true: np.ndarray) -> np.ndarray:
 
 
 def ciede2000(lab_pred: np.ndarray, lab_true: np.ndarray) -> np.ndarray:
-    """Mean CIEDE2000 colour difference per image."""
+    """Mean CIEDE2000 color difference per image."""
     return deltaE_ciede2000(lab_true, lab_pred, channel_axis=-1).mean(axis=(1, 2))
 
 
@@ -56,7 +56,7 @@ def ab_auc(lab_pred: np.ndarray, lab_true: np.ndarray) -> np.ndarray:
 
 
 def colorfulness(rgb: np.ndarray) -> np.ndarray:
-    """Hasler and Suesstrunk's colourfulness per image, on the 0-255 scale (0 for gray)."""
+    """Hasler and Suesstrunk's colorfulness per image, on the 0-255 scale (0 for gray)."""
     rgb = np.asarray(rgb, np.float64) * 255.0
     red_green = rgb[..., 0] - rgb[..., 1]
     yellow_blue = 0.5 * (rgb[..., 0] + rgb[..., 1]) - rgb[..., 2]

@@ -22,7 +22,7 @@ _INIT_STDDEV = 0.02
 #: Batch norm's moving statistics follow each batch's with this weight left on the old value.
 #: Keras' default, 0.99, averages over the last ~100 steps: in a run of a few hundred steps
 #: the weights change faster than that, the statistics lag behind, and the generator in
-#: inference mode paints tinted, wrong colours (held-out CIEDE2000 swung between 7 and 16
+#: inference mode paints tinted, wrong colors (held-out CIEDE2000 swung between 7 and 16
 #: from epoch to epoch in a measured L1-only run; with 0.9 it stayed between 5.7 and 7.3).
 BATCH_NORM_MOMENTUM = 0.9
 
@@ -75,27 +75,32 @@ def build_generator(
     (see `colorhelpers.noise`).
 
     `head="tanh"` ends in one transposed convolution and tanh, so ab can take either sign.
-    `head="seed"` reproduces the seed post's ending: two ReLU convolutions before the tanh,
+    `head="relu_convs"` reproduces the blog post's ending: two ReLU convolutions before the tanh,
     which makes every predicted a and b >= 0 (no greens, no blues). Kept for comparison.
     """
-    depth = int(math.log2(image_size))
-    widths = [filters * min(2**i, 8) for i in range(depth)]
-    l_input = keras.Input((image_size, image_size, 1), name="l")
+    # Shapes below are for the default 128 px and 32 filters, batch dimension first.
+    depth = int(math.log2(image_size))  # 7 halvings: 128 -> 1
+    widths = [filters * min(2**i, 8) for i in range(depth)]  # [32, 64, 128, 256, 256, 256, 256]
+    l_input = keras.Input((image_size, image_size, 1), name="l")  # (batch, 128, 128, 1)
     x = NoiseChannel(name="noise")(l_input) if noise_channel else l_input
     skips = []
     for i, width in enumerate(widths):
         # No batch norm on the first block (pix2pix) nor at 1x1, where it would see one value.
         x = _down(x, width, normalize=0 < i < depth - 1)
-        skips.append(x)
+        skips.append(x)  # (batch, 64, 64, 32), (batch, 32, 32, 64), ..., (batch, 1, 1, 256)
     for i, (width, skip) in enumerate(zip(reversed(widths[:-1]), reversed(skips[:-1]))):
+        # Up 2x, then the encoder's map of that size is concatenated: twice the channels.
+        # (batch, 2, 2, 512), (batch, 4, 4, 512), ..., (batch, 64, 64, 64)
         x = decoder_block(x, skip, width, dropout if i < 3 else 0.0)
-    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same", kernel_initializer=pix2pix_init())(x)
-    if head == "seed":
+    # The last transposed convolution reaches full size with the two channels a and b.
+    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same",
+                               kernel_initializer=pix2pix_init())(x)  # (batch, 128, 128, 2)
+    if head == "relu_convs":
         x = layers.Concatenate()([x, l_input])
         x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
         x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
     elif head != "tanh":
-        raise ValueError(f"head must be 'tanh' or 'seed', got {head!r}")
+        raise ValueError(f"head must be 'tanh' or 'relu_convs', got {head!r}")
     # float32 output even under mixed precision: the loss needs the full range and precision.
     ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
     return keras.Model(l_input, ab, name="generator")
@@ -110,20 +115,21 @@ def build_discriminator(
     """PatchGAN: one real/fake logit per overlapping patch of the image.
 
     Inputs are `[l, ab]`. With `conditional=True` (pix2pix) the network sees L and ab
-    together, so it can judge whether the colours fit the drawing; with `conditional=False`
-    (the seed post) it ignores L and judges ab alone, which only asks "do these look like
-    colours?". With 3 layers each logit sees a 70x70 pixel patch, as in pix2pix.
+    together, so it can judge whether the colors fit the drawing; with `conditional=False`
+    (the blog post) it ignores L and judges ab alone, which only asks "do these look like
+    colors?". With 3 layers each logit sees a 70x70 pixel patch, as in pix2pix.
     """
-    l_input = keras.Input((image_size, image_size, 1), name="l")
-    ab_input = keras.Input((image_size, image_size, 2), name="ab")
-    x = layers.Concatenate()([l_input, ab_input]) if conditional else ab_input
-    x = _down(x, filters, normalize=False)
+    # Shapes below are for the default 128 px, 32 filters and 3 layers.
+    l_input = keras.Input((image_size, image_size, 1), name="l")  # (batch, 128, 128, 1)
+    ab_input = keras.Input((image_size, image_size, 2), name="ab")  # (batch, 128, 128, 2)
+    x = layers.Concatenate()([l_input, ab_input]) if conditional else ab_input  # (batch, 128, 128, 3)
+    x = _down(x, filters, normalize=False)  # (batch, 64, 64, 32)
     for i in range(1, n_layers):
-        x = _down(x, filters * min(2**i, 8))
+        x = _down(x, filters * min(2**i, 8))  # (batch, 32, 32, 64), then (batch, 16, 16, 128)
     x = layers.Conv2D(filters * min(2**n_layers, 8), 4, padding="same", use_bias=False,
-                      kernel_initializer=pix2pix_init())(x)
+                      kernel_initializer=pix2pix_init())(x)  # (batch, 16, 16, 256)
     x = layers.LeakyReLU(0.2)(batch_norm()(x))
     logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=pix2pix_init(), dtype="float32",
-                           name="patch_logits")(x)
+                           name="patch_logits")(x)  # (batch, 16, 16, 1): one logit per 70x70 patch
     name = "discriminator" if conditional else "unconditional_discriminator"
     return keras.Model([l_input, ab_input], logits, name=name)

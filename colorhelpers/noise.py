@@ -3,7 +3,7 @@
 Taught in notebooks/06_training_with_noise.
 
 A conditional GAN learns G(L, z): for one gray drawing, a random z should pick one of the
-many plausible colourings. Isola et al. (2017, section 3.1) tried the textbook way, z as
+many plausible colorings. Isola et al. (2017, section 3.1) tried the textbook way, z as
 an extra input, and found that the generator learned to ignore it; their final models get
 their randomness from dropout in the decoder instead. `NoiseChannel` is the textbook way,
 so the notebook can train both and compare.
@@ -20,7 +20,7 @@ from colorhelpers.lab import AB_SCALE
 class NoiseChannel(keras.layers.Layer):
     """Append one channel of noise to an image tensor: N(0, 1) in training, zeros at inference.
 
-    Zeros (the noise's mean) at inference make colourising deterministic, so a picture and
+    Zeros (the noise's mean) at inference make colorizing deterministic, so a picture and
     its metrics do not change from one call to the next.
 
     >>> layer = NoiseChannel(seed=0)
@@ -53,7 +53,7 @@ class NoiseChannel(keras.layers.Layer):
 
 
 def output_spread(generator: keras.Model, l_norm, draws: int = 8) -> float:
-    """How much the colours change from one draw of the noise to the next, in ab units.
+    """How much the colors change from one draw of the noise to the next, in ab units.
 
     The generator runs `draws` times in training mode (dropout on, a fresh noise channel),
     and the standard deviation of each predicted a and b across the draws is averaged

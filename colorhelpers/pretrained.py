@@ -2,7 +2,7 @@
 
 Taught in notebooks/07_pretrained_encoder.
 
-A colouriser trained on a few hundred cartoons has to learn *what* is in the picture
+A colorizer trained on a few hundred cartoons has to learn *what* is in the picture
 (a face, a sky, a tiger) from those few hundred images. An encoder pretrained on the 1.2
 million photos of ImageNet already knows a great deal of that. Here the five blocks of
 VGG-16 (Simonyan and Zisserman 2015) replace the U-Net's encoder, and their last feature
@@ -78,7 +78,7 @@ def build_vgg16_generator(
 ) -> keras.Model:
     """U-Net from L [size, size, 1] to ab [size, size, 2] with VGG-16 as its encoder.
 
-    VGG-16 sees the image at half its size: colour varies slowly, and a quarter of the
+    VGG-16 sees the image at half its size: color varies slowly, and a quarter of the
     pixels makes the encoder, by far the largest part of the model, four times cheaper. Its
     five feature maps (1/2 to 1/32 of the image) feed the decoder; the full-size L joins the
     last decoder block as its skip connection, so the drawing's edges stay sharp.

@@ -91,7 +91,7 @@ def image_zoo(tmp_path_factory) -> dict[str, Path]:
     return files
 
 
-#: Roles in `image_zoo` that `find_images` must keep (colour images TensorFlow can decode).
+#: Roles in `image_zoo` that `find_images` must keep (color images TensorFlow can decode).
 ZOO_KEPT = {"good_jpg", "good_png", "cmyk_jpg", "rgba_png", "palette_png", "large_jpg"}
 #: Usable but already gray: kept only with require_color=False.
 ZOO_GRAY = {"gray_jpg", "gray16_png"}
@@ -99,7 +99,7 @@ ZOO_GRAY = {"gray_jpg", "gray16_png"}
 
 @pytest.fixture(scope="session")
 def color_folder(tmp_path_factory):
-    """A factory: a flat folder of `count` distinct colourful 16 px PNGs."""
+    """A factory: a flat folder of `count` distinct colorful 16 px PNGs."""
 
     def make(count: int, name: str = "flat") -> Path:
         folder = tmp_path_factory.mktemp(name)

@@ -38,7 +38,7 @@ def test_each_variant_changes_only_its_ingredient(tmp_path):
     assert variants["gray answer (ab = 0)"].config is None
     assert variants["colorgan default"].config == default
     assert variants["colorgan default"].run_dir == tmp_path
-    assert changed_fields(variants["seed post's recipe"].config, default) == {
+    assert changed_fields(variants["blog post's recipe"].config, default) == {
         "conditional_discriminator", "generator_head", "warmup_epochs"}
     assert changed_fields(variants["without warm-up"].config, default) == {"warmup_epochs"}
     assert variants["L1 only (no GAN)"].config.warmup_epochs == default.epochs

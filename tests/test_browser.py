@@ -110,7 +110,7 @@ def notebook_env(browser_requirements, tmp_path_factory) -> dict[str, str]:
     `make train` writes it (runs/cartoons): nothing is trained, and the screenshots look
     like what a reader sees.
     """
-    from colorhelpers.config import FIXTURE_ENV, RUNS_ENV, tutorial_settings
+    from colorhelpers.tutorial import FIXTURE_ENV, RUNS_ENV, tutorial_settings
 
     real_runs = os.environ.get("COLORGAN_BROWSER_RUNS")
     if real_runs:

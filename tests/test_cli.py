@@ -145,6 +145,10 @@ def fatal_results(tmp_path_factory) -> dict[str, tuple[Result, list[str]]]:
     run_32.mkdir()
     (run_32 / "config.json").write_text(TrainConfig(image_size=32, batch_size=8, epochs=1).to_json())
     image = sorted((FIXTURE / "heldout").glob("*.jpg"))[0]
+    a_file = base / "a_file"
+    a_file.write_text("not a folder")
+    video = base / "clip.mp4"
+    video.write_bytes(bytes(range(256)) * 40)
     cases = {
         "train-empty-folder": (["train", "--data", empty_data, "--out", base / "o1", *SMALL],
                                [str(empty_data), "no usable"]),
@@ -156,6 +160,12 @@ def fatal_results(tmp_path_factory) -> dict[str, tuple[Result, list[str]]]:
                                [str(empty_run), "no trained run"]),
         "train-other-size": (["train", "--data", FIXTURE, "--out", run_32, "--size", "64",
                               "--batch", "8"], ["image_size", "32", "64"]),
+        "colorize-output-is-a-file": (["colorize", "--run", FIXTURE, "--input", image, "--output", a_file],
+                                      [str(a_file), "not a folder"]),
+        "colorize-a-video": (["colorize", "--run", run_32, "--input", video, "--output", base / "o4"],
+                             [str(video), "not an image"]),
+        "colorize-output-under-a-file": (["colorize", "--run", run_32, "--input", image,
+                                          "--output", a_file / "sub"], [str(a_file), "Not a directory"]),
         "help": (["train", "--help"], []),
     }
     results = run_all(*[command for command, _ in cases.values()], timeout=240)
@@ -171,7 +181,8 @@ def fatal_base(fatal_results) -> Path:
 
 @pytest.mark.parametrize("case", [
     "train-empty-folder", "train-missing-folder", "colorize-no-checkpoint",
-    "evaluate-empty-run", "train-other-size",
+    "evaluate-empty-run", "train-other-size", "colorize-output-is-a-file", "colorize-a-video",
+    "colorize-output-under-a-file",
 ])
 def test_fatal_case_exits_with_one_error_line(fatal_results, case):
     result, words = fatal_results[case]
@@ -246,7 +257,9 @@ def test_kill_and_resume(killed_and_resumed):
     from colorhelpers.evaluation import load_generator, open_run
 
     run = open_run(run_dir)
-    assert run.saved_epochs() == [1, 2, 3, 4, 5, 6]
+    assert run.saved_epochs() == [5, 6]  # --keep-every 10: only the two newest of six
+    assert run.previewed_epochs() == [1, 2, 3, 4, 5, 6]  # every epoch stays browsable
+    assert run.checkpointed_epochs() == [6]
     generator, epoch = load_generator(run, 6)
     assert epoch == 6
     assert generator.output_shape == (None, 32, 32, 2)
@@ -254,11 +267,11 @@ def test_kill_and_resume(killed_and_resumed):
 
 @pytest.fixture(scope="module")
 def colorize_inputs(tmp_path_factory) -> Path:
-    """A folder with a non-square colour PNG, a gray JPEG and a text file named bad.jpg."""
+    """A folder with a non-square color PNG, a gray JPEG and a text file named bad.jpg."""
     folder = tmp_path_factory.mktemp("to_colorize")
     sources = sorted((FIXTURE / "heldout").glob("*.jpg"))
     with Image.open(sources[0]) as image:
-        image.convert("RGB").resize((70, 45)).save(folder / "wide_colour.png")
+        image.convert("RGB").resize((70, 45)).save(folder / "wide_color.png")
     with Image.open(sources[1]) as image:
         image.convert("L").resize((40, 60)).save(folder / "tall_gray.jpg", quality=95)
     (folder / "bad.jpg").write_text("not a picture\n")
@@ -281,8 +294,8 @@ def test_colorize_folder_with_a_bad_file(colorize_inputs, colorize_and_evaluate)
     assert result.returncode == 0, str(result)
     assert_no_traceback(result)
     assert "epoch 6" in result.stdout
-    assert sorted(p.name for p in output.iterdir()) == ["tall_gray.png", "wide_colour.png"]
-    for name, size in {"wide_colour.png": (70, 45), "tall_gray.jpg": (40, 60)}.items():
+    assert sorted(p.name for p in output.iterdir()) == ["tall_gray.png", "wide_color.png"]
+    for name, size in {"wide_color.png": (70, 45), "tall_gray.jpg": (40, 60)}.items():
         with Image.open(output / f"{Path(name).stem}.png") as out, Image.open(colorize_inputs / name) as src:
             assert out.mode == "RGB" and out.size == size
             # The output's gray is the input's gray.
@@ -306,4 +319,5 @@ def test_evaluate_prints_one_json_object(killed_and_resumed, colorize_and_evalua
     assert scores["epoch"] == 6 and scores["images"] == 8
     row = metric_rows(run_dir)[-1]
     for key in ("psnr", "ciede2000", "auc", "colorfulness_ratio"):
-        assert scores[key] == pytest.approx(float(row[key]), rel=1e-4), key
+        # metrics.csv scored the float32 generator; the weights file holds it in float16.
+        assert scores[key] == pytest.approx(float(row[key]), rel=1e-3), key

@@ -69,7 +69,7 @@ def test_find_images_no_usable_image(tmp_path, image_zoo):
     with pytest.warns(SkippedImageWarning), pytest.raises(DataError) as err:
         find_images(folder)
     assert "useless" in str(err.value)
-    # The gray image counts once colour is not required.
+    # The gray image counts once color is not required.
     with pytest.warns(SkippedImageWarning):
         assert [p.name for p in find_images(folder, require_color=False)] == ["gray.jpg"]
 
@@ -101,14 +101,14 @@ def test_load_rgb_composites_transparency_on_white(tmp_path):
 
 
 def test_load_rgb_half_transparent_is_blended_with_white(image_zoo):
-    # rgba.png: colourful_array(32, 4) at alpha 128.
+    # rgba.png: colorful_array(32, 4) at alpha 128.
     image = load_rgb(str(image_zoo["rgba_png"]), 32).numpy()
     expected = colorful_array(32, 4) / 255.0 * (128 / 255) + (1 - 128 / 255)
     np.testing.assert_allclose(image, expected, atol=2 / 255)
 
 
 def test_load_rgb_cmyk_jpeg_matches_pil(tmp_path, image_zoo):
-    # Flat quadrants aligned to JPEG's 8x8 blocks decode exactly, so any colour-space
+    # Flat quadrants aligned to JPEG's 8x8 blocks decode exactly, so any color-space
     # mistake (inverted CMYK, channels swapped) shows up undiluted.
     quadrants = np.zeros((32, 32, 3), np.uint8)
     quadrants[:16, :16], quadrants[:16, 16:] = (200, 60, 30), (20, 160, 60)
@@ -119,7 +119,7 @@ def test_load_rgb_cmyk_jpeg_matches_pil(tmp_path, image_zoo):
         ours = load_rgb(str(jpeg), 32).numpy() * 255
         pil = np.asarray(Image.open(jpeg).convert("RGB"), np.float64)
         # Mean over the picture: TensorFlow's fast integer IDCT differs from PIL's by a few
-        # levels on busy detail; a colour-space error would be off by ~100.
+        # levels on busy detail; a color-space error would be off by ~100.
         assert np.abs(ours - pil).mean() <= tolerance, jpeg.name
     assert np.abs(load_rgb(str(path), 32).numpy() * 255 - quadrants).max() <= 3
 
@@ -206,7 +206,7 @@ def test_training_batch_shapes_and_ranges(eight_paths):
     assert tuple(l_norm.shape) == (4, 16, 16, 1) and tuple(ab.shape) == (4, 16, 16, 2)
     assert l_norm.dtype.name == "float32" and ab.dtype.name == "float32"
     assert np.abs(l_norm.numpy()).max() <= 1.0 + 1e-5 and np.abs(ab.numpy()).max() <= 1.0
-    assert np.abs(ab.numpy()).max() > 0.05  # colour images: ab is not all zero
+    assert np.abs(ab.numpy()).max() > 0.05  # color images: ab is not all zero
 
 
 def test_training_batches_is_deterministic_and_resumable(eight_paths):
@@ -291,7 +291,7 @@ def test_eval_batches_in_file_order_and_unflipped(fixture_heldout):
         assert np.abs(l_all[i] - l_ref[:, ::-1]).max() > 0.1  # a flip would be detected
 
 
-def test_sixteen_bit_colour_png_is_used_and_scaled(tmp_path):
+def test_sixteen_bit_color_png_is_used_and_scaled(tmp_path):
     """48-bit PNGs (16 bits per channel) are kept and decoded with their full range."""
     import cv2
 

@@ -1,4 +1,4 @@
-"""Using a trained run: opening it, colourising images of any size, scoring, browsing epochs."""
+"""Using a trained run: opening it, colorizing images of any size, scoring, browsing epochs."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_load_generator_unknown_epoch_lists_saved_epochs(trained_run):
         load_generator(trained_run, 7)
     message = str(info.value)
     assert "7" in message
-    saved = message[message.index("saved"):]
+    saved = message[message.index("kept"):]
     assert re.search(r"\b1\b", saved) and re.search(r"\b2\b", saved), message
 
 
@@ -106,7 +106,7 @@ def test_weights_of_another_model_raise_run_error(trained_run, tmp_path, other):
     assert epoch == 2
 
 
-# --- colourising images of any size ------------------------------------------------------
+# --- colorizing images of any size ------------------------------------------------------
 
 
 @pytest.mark.parametrize("shape", [(301, 181), (17, 53)])
@@ -117,7 +117,7 @@ def test_colorize_keeps_size(generator, fixture_heldout, shape):
     assert out.shape == (*shape, 3)
 
 
-@pytest.mark.parametrize("kind", ["gray", "colour"])
+@pytest.mark.parametrize("kind", ["gray", "color"])
 @pytest.mark.parametrize("shape", [(301, 181), (17, 53)])
 def test_colorize_keeps_the_input_luma(generator, fixture_heldout, kind, shape):
     rgb = heldout_image(fixture_heldout, *shape, index=1)
@@ -128,7 +128,7 @@ def test_colorize_keeps_the_input_luma(generator, fixture_heldout, kind, shape):
     assert np.mean(difference <= 1) >= 0.99, np.bincount(difference.ravel())
     assert difference.max() <= 2
     if kind == "gray":
-        # It did colourise something: a gray output would be no answer at all.
+        # It did colorize something: a gray output would be no answer at all.
         assert np.abs(out.astype(int) - out.mean(axis=-1, keepdims=True)).max() > 0
 
 
@@ -166,8 +166,8 @@ def _lines(size: int = 256) -> np.ndarray:
     return np.repeat(image[..., None], 3, axis=-1)
 
 
-def _seed_colorize(generator, rgb_uint8: np.ndarray, size: int) -> np.ndarray:
-    """The seed post's approach: colourise at the model size, then resize the RGB result."""
+def _blog_post_colorize(generator, rgb_uint8: np.ndarray, size: int) -> np.ndarray:
+    """The blog post's approach: colorize at the model size, then resize the RGB result."""
     rgb = tf.convert_to_tensor(rgb_uint8 / 255.0, tf.float32)
     small = tf.image.resize(rgb[None], [size, size], method="area", antialias=True)
     l_small, _ = normalize_lab(rgb_to_lab(small))
@@ -182,17 +182,17 @@ def _seed_colorize(generator, rgb_uint8: np.ndarray, size: int) -> np.ndarray:
 def test_colorize_keeps_edges_sharp(generator, make):
     sharp = make()
     ours = luma_psnr(colorize_rgb(generator, sharp / 255.0, SIZE), sharp)
-    seed = luma_psnr(_seed_colorize(generator, sharp, SIZE), sharp)
+    blog_post = luma_psnr(_blog_post_colorize(generator, sharp, SIZE), sharp)
     assert ours > 40, f"our luma PSNR {ours:.1f} dB"
-    assert seed < 25, f"the seed's luma PSNR {seed:.1f} dB"
-    assert ours - seed > 20
+    assert blog_post < 25, f"the blog post's luma PSNR {blog_post:.1f} dB"
+    assert ours - blog_post > 20
 
 
 def test_with_luma_properties():
     rng = np.random.default_rng(0)
     n = 20000
     rgb = rng.uniform(0, 1, (n, 3)).astype(np.float32)
-    rgb[:500] = rng.integers(0, 2, (500, 3))  # corners of the cube: saturated colours
+    rgb[:500] = rng.integers(0, 2, (500, 3))  # corners of the cube: saturated colors
     rgb[500:700] = rng.uniform(0, 1, (200, 1))  # grays
     target = rng.uniform(0, 1, n).astype(np.float32)
     target[::7] = 0.0
@@ -210,19 +210,19 @@ def test_with_luma_properties():
     offset_in = rgb - (rgb.astype(np.float64) @ weights)[:, None]
     offset_out = out - out_luma[:, None]
     norm2 = np.sum(offset_in**2, axis=1)
-    coloured = norm2 > 1e-6
-    scale = np.sum(offset_out * offset_in, axis=1)[coloured] / norm2[coloured]
-    residual = offset_out[coloured] - scale[:, None] * offset_in[coloured]
+    colored = norm2 > 1e-6
+    scale = np.sum(offset_out * offset_in, axis=1)[colored] / norm2[colored]
+    residual = offset_out[colored] - scale[:, None] * offset_in[colored]
     assert np.abs(residual).max() < 1e-4, "the hue changed"
-    assert scale.min() >= -1e-5, "the colour flipped to its opposite"
-    assert scale.max() <= 1 + 1e-4, "the colour was made more saturated"
+    assert scale.min() >= -1e-5, "the color flipped to its opposite"
+    assert scale.max() <= 1 + 1e-4, "the color was made more saturated"
     # Desaturated only as much as needed: when shrunk, some channel touches the cube's side.
     shrunk = scale < 1 - 1e-3
     assert shrunk.any() and (~shrunk).any()
-    touches = (out[coloured].min(axis=1) < 1e-4) | (out[coloured].max(axis=1) > 1 - 1e-4)
+    touches = (out[colored].min(axis=1) < 1e-4) | (out[colored].max(axis=1) > 1 - 1e-4)
     assert np.all(touches[shrunk])
     # Gray inputs stay gray.
-    np.testing.assert_allclose(offset_out[~coloured], 0, atol=1e-4)
+    np.testing.assert_allclose(offset_out[~colored], 0, atol=1e-4)
 
 
 # --- scores ------------------------------------------------------------------------------
@@ -237,7 +237,8 @@ def test_evaluate_run_matches_metrics_csv(trained_run, fixture_heldout, epoch):
     assert scores["images"] == len(fixture_heldout)
     row = next(r for r in trained_run.read_metrics() if r["epoch"] == epoch)
     for key in ("psnr", "ciede2000", "auc", "colorfulness_ratio"):
-        assert scores[key] == pytest.approx(row[key], rel=1e-4), key
+        # metrics.csv scored the float32 generator; the weights file holds it in float16.
+        assert scores[key] == pytest.approx(row[key], rel=1e-3), key
 
 
 def test_evaluate_run_reads_heldout_of_a_split_dataset(trained_run, fixture_heldout):

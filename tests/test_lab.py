@@ -116,11 +116,12 @@ def test_conversion_is_pure_tensorflow_no_python_callback(function):
 
 
 def test_python_callback_detection_is_not_vacuous():
-    """The check above would catch the seed post's tf.numpy_function(skimage.color.rgb2lab)."""
+    """The check above would catch the blog post's tf.numpy_function(skimage.color.rgb2lab)."""
 
-    def seed_style(rgb):
+    def blog_post_style(rgb):
         return tf.numpy_function(lambda x: color.rgb2lab(x).astype(np.float32), [rgb], tf.float32)
 
-    graph = tf.function(seed_style).get_concrete_function(tf.TensorSpec([None, None, 3], tf.float32)).graph
+    spec = tf.TensorSpec([None, None, 3], tf.float32)
+    graph = tf.function(blog_post_style).get_concrete_function(spec).graph
     types = {op.type for op in graph.get_operations()}
     assert types & {"PyFunc", "EagerPyFunc", "NumpyFunction"}

@@ -1,4 +1,4 @@
-"""colorhelpers.models: shapes, ranges, and the two defects of the seed post."""
+"""colorhelpers.models: shapes, ranges, and the two defects of the blog post."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ def test_default_generator_can_paint_every_hue():
         assert ab[..., channel].min() < 0 < ab[..., channel].max(), name
 
 
-def test_seed_head_cannot_paint_green_or_blue():
-    """The seed post's head (ReLU convolutions, then tanh) never outputs a negative a or b."""
+def test_relu_convs_head_cannot_paint_green_or_blue():
+    """The blog post's head (ReLU convolutions, then tanh) never outputs a negative a or b."""
     for seed in range(3):
         keras.utils.set_random_seed(seed)
-        generator = build_generator(32, filters=8, head="seed")
+        generator = build_generator(32, filters=8, head="relu_convs")
         ab = np.asarray(generator(random_l(32, batch=4, seed=seed), training=False))
         assert ab.min() >= 0.0
         assert ab.shape == (4, 32, 32, 2)
@@ -90,7 +90,7 @@ def test_parameter_counts_grow_with_filters():
 
 def _mixed_float16():
     try:
-        from colorhelpers.training import dtype_policy
+        from colorhelpers.recipe import dtype_policy
     except ImportError:  # pragma: no cover - fallback if training.py changes
         dtype_policy = None
     if dtype_policy is not None:

@@ -60,9 +60,9 @@ def test_noise_channel_run_trains_resumes_and_reloads(tmp_path, fixture_train, f
     generator, epoch = load_generator(open_run(tmp_path))
     assert epoch == 1 and generator.get_layer("noise") is not None
     # Resuming without the noise channel is a different model: refused with the field named.
-    from colorhelpers.training import TrainingError
+    from colorhelpers.runs import RunError
 
-    with pytest.raises(TrainingError, match="noise_channel"):
+    with pytest.raises(RunError, match="noise_channel"):
         train(fixture_train, fixture_heldout, tmp_path, config.replace(noise_channel=False, epochs=2),
               verbose=0)
 

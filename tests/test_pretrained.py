@@ -117,7 +117,7 @@ def test_offline_run_records_that_it_used_random_weights(tmp_path, monkeypatch,
     def no_download(*args, **kwargs):
         raise AssertionError("a run with a checkpoint must not download weights")
 
-    monkeypatch.setattr("colorhelpers.training.imagenet_vgg16_weights", no_download)
+    monkeypatch.setattr("colorhelpers.recipe.imagenet_vgg16_weights", no_download)
     again = train(fixture_train, fixture_heldout, tmp_path / "run", config, verbose=0)
     assert again == rows
     assert TrainConfig.from_json((tmp_path / "run" / "config.json").read_text()).encoder_weights == "random"

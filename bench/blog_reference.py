@@ -1,8 +1,9 @@
-"""A faithful re-implementation of the seed blog post's approach, for benchmarking only.
+"""A faithful re-implementation of the blog post's approach, for benchmarking only.
 
-The seed post ("Color-GAN with Auto-Coloring on Animated Gray Images", 2022) is the
-starting point colorgan improves on. This module re-creates, in fresh code, what that post
-*does* so that `bench/bench.py` can time it next to colorgan on the same machine:
+The blog post colorgan grew from ("Color-GAN with Auto-Coloring on Animated Gray Images",
+2022) is the baseline colorgan is compared against. This module re-creates, in fresh code,
+what that post *does*, so that `bench/bench.py` can time it next to colorgan on the same
+machine:
 
 - its input pipeline: `Dataset.list_files` -> read + `decode_jpeg` + resize -> /255,
   random flip, Lab through `tf.numpy_function(skimage.color.rgb2lab)`, a second
@@ -61,7 +62,7 @@ def _rgb2lab_float32(rgb: np.ndarray) -> np.ndarray:
 
 
 def make_dataset(folder: Path | str, size: int, batch_size: int = BATCH_SIZE) -> tf.data.Dataset:
-    """The seed's pipeline for one epoch, built anew each epoch as the post did."""
+    """The blog post's pipeline for one epoch, built anew each epoch as the post did."""
 
     def load(path):
         data = tf.io.read_file(path)
@@ -89,6 +90,12 @@ def data_generator(folder: Path | str, size: int, batch_size: int = BATCH_SIZE) 
     return (batch for batch in iter(make_dataset(folder, size, batch_size)))
 
 
+def endless_batches(folder: Path | str, size: int, batch_size: int = BATCH_SIZE) -> Iterator:
+    """(L, ab) batches for as many epochs as asked, each epoch a fresh generator as in the post."""
+    while True:
+        yield from data_generator(folder, size, batch_size)
+
+
 # --------------------------------------------------------------------------- networks
 
 
@@ -107,7 +114,7 @@ def _up(x, skip, filters: int):
 
 
 def get_generator(size: int) -> keras.Model:
-    """The seed's U-Net: L [size, size, 1] -> ab [size, size, 2]."""
+    """The blog post's U-Net: L [size, size, 1] -> ab [size, size, 2]."""
     l_in = keras.Input((size, size, 1))
     d1 = _down(l_in, 64, keras.initializers.HeNormal())
     d2 = _down(d1, 128)
@@ -118,11 +125,11 @@ def get_generator(size: int) -> keras.Model:
     u1 = _up(u2, d1, 64)
     out = _up(u1, l_in, 2)
     out = layers.Activation("tanh")(out)
-    return keras.Model(l_in, out, name="seed_generator")
+    return keras.Model(l_in, out, name="blog_generator")
 
 
 def get_discriminator(size: int) -> keras.Model:
-    """The seed's patch discriminator on ab only (it never sees L)."""
+    """The blog post's patch discriminator on ab only (it never sees L)."""
     ab_in = keras.Input((size, size, 2))
     x = ab_in
     for i, (filters, stride) in enumerate(((64, 2), (128, 2), (256, 2), (512, 1))):
@@ -133,13 +140,13 @@ def get_discriminator(size: int) -> keras.Model:
         x = layers.LeakyReLU(0.2)(x)
     x = layers.ZeroPadding2D((1, 1))(x)
     x = layers.Conv2D(1, 4, strides=1, padding="same")(x)
-    return keras.Model(ab_in, x, name="seed_discriminator")
+    return keras.Model(ab_in, x, name="blog_discriminator")
 
 
 # --------------------------------------------------------------------------- training
 
 
-class SeedTrainer:
+class BlogTrainer:
     """The post's eager training loop, one batch at a time."""
 
     def __init__(self, size: int):
@@ -166,19 +173,6 @@ class SeedTrainer:
         self.gen_opt.apply_gradients(zip(gen_grads, self.gen.trainable_variables))
         self.disc_opt.apply_gradients(zip(disc_grads, self.disc.trainable_variables))
         return gen_loss, disc_loss
-
-    def train_epoch(self, folder: Path | str, size: int, max_steps: int | None = None) -> int:
-        """One epoch as the post ran it (a fresh generator of batches); returns steps done."""
-        batches = data_generator(folder, size)
-        steps = 0
-        while max_steps is None or steps < max_steps:
-            try:
-                lightness, ab = next(batches)
-            except StopIteration:
-                break
-            self.step(lightness, ab)
-            steps += 1
-        return steps
 
 
 # --------------------------------------------------------------------------- inference
