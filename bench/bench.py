@@ -185,7 +185,7 @@ def speed_rows(table: Table, args: argparse.Namespace, r: dict[str, dict]) -> No
     table.row("from cache (colorgan: later epochs; blog post: none)", blog_pipe,
               r["pipeline_colorgan"]["from_cache"], PIPELINE_TARGET, digits=0)
     table.text()
-    table.section("inference", f"images/s, {args.size} px files -> coloured uint8 RGB")
+    table.section("inference", f"images/s, {args.size} px files -> colored uint8 RGB")
     blog_infer = r["infer_blog"]["images_per_s"]
     table.row("per image: blog post vs colorize_rgb", blog_infer, r["infer_colorgan"]["images_per_s"],
               INFERENCE_TARGET)

@@ -179,13 +179,13 @@ class BlogTrainer:
 
 
 def read_gray3(path: Path | str) -> np.ndarray:
-    """The post's input for colourising: the file read as gray, repeated over 3 channels."""
+    """The post's input for colorizing: the file read as gray, repeated over 3 channels."""
     gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
     return np.repeat(gray[:, :, None], 3, axis=-1)
 
 
 def colorize_gray3(gen: keras.Model, gray3: np.ndarray, size: int) -> np.ndarray:
-    """Colourise one uint8 gray image [h, w, 3] the post's way; uint8 RGB [h, w, 3] out.
+    """Colorize one uint8 gray image [h, w, 3] the post's way; uint8 RGB [h, w, 3] out.
 
     (`gen.predict` is called with verbose=0; the post let it print a progress bar per image.)
     """
@@ -198,5 +198,5 @@ def colorize_gray3(gen: keras.Model, gray3: np.ndarray, size: int) -> np.ndarray
 
 
 def colorize_file(gen: keras.Model, path: Path | str, size: int) -> np.ndarray:
-    """Read one file and colourise it, as the post's `visualize_result` did (without plotting)."""
+    """Read one file and colorize it, as the post's `visualize_result` did (without plotting)."""
     return colorize_gray3(gen, read_gray3(path), size)

@@ -170,7 +170,7 @@ def pipeline_colorgan(opts: Options) -> dict:
 
 
 def inference_paths(opts: Options) -> list[Path]:
-    """The training files the inference workers colourise (128 px JPEGs)."""
+    """The training files the inference workers colorize (128 px JPEGs)."""
     return sorted(TRAIN_DIR.glob("*.jpg"))[: opts["infer_images"]]
 
 
@@ -200,7 +200,7 @@ def infer_blog(opts: Options) -> dict:
     """The blog post's inference per image: cv2, skimage Lab, `predict` on one image, resize back."""
     from bench import blog_reference as blog
 
-    # skimage warns about clipped out-of-gamut colours on most images; printing that is not the work.
+    # skimage warns about clipped out-of-gamut colors on most images; printing that is not the work.
     warnings.filterwarnings("ignore", message="Conversion from CIE-LAB")
     generator = blog.get_generator(opts["size"])
     return per_image(lambda path: blog.colorize_file(generator, path, opts["size"]), opts)

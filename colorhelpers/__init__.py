@@ -14,6 +14,8 @@ models, training, a run directory on disk, evaluation and colorizing):
 - ``noise``: a noise channel; does the generator use its noise? (06_training_with_noise);
 - ``pretrained``: VGG-16 as the U-Net's encoder (07_pretrained_encoder);
 - ``ablation``: variants trained and compared (08_ablation);
+- ``hints``, ``propagation``, ``reference``, ``hint_network``, ``hint_sweep``, ``hint_widget``:
+  user hints (points, scribbles, a reference image), measured and clicked (09_hints);
 - ``cli``: ``python -m colorhelpers ...``, also installed as the ``colorgan`` command (README).
 """
 

@@ -16,7 +16,7 @@ import tensorflow as tf
 
 def make_checkpoint(gan: keras.Model, epoch: tf.Variable) -> tf.train.Checkpoint:
     """All the state a resumed run needs: both networks (weights, batch-norm statistics,
-    dropout RNG), both optimisers' moments and step counters, and the epoch counter."""
+    dropout RNG), both optimizers' moments and step counters, and the epoch counter."""
     return tf.train.Checkpoint(
         generator=gan.generator.variables,
         discriminator=gan.discriminator.variables,

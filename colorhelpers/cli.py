@@ -3,6 +3,7 @@
     python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
                                  [--batch B] [--seed S] [--keep-every N]
     python -m colorhelpers colorize --run RUN_DIR [--epoch K] --input FILE_OR_DIR --output DIR
+                                    [--hints FILE_OR_DIR] [--reference IMAGE]
     python -m colorhelpers evaluate --run RUN_DIR --data DIR [--epoch K]
 
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     colorize.add_argument("--epoch", type=int, help="which epoch's generator (default: the last)")
     colorize.add_argument("--input", type=Path, required=True, help="an image file or a folder")
     colorize.add_argument("--output", type=Path, required=True, help="folder for the PNG results")
+    colorize.add_argument("--hints", type=Path,
+                          help='colors to follow: a .json list [{"x": X, "y": Y, "color": "#rrggbb"}] or an '
+                               "RGBA .png scribble of the input's size; for a folder input, a folder of "
+                               "<stem>.json or <stem>.png (images without one are colored automatically)")
+    colorize.add_argument("--reference", type=Path,
+                          help="a color picture (e.g. the same character) whose colors guide the result")
 
     evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
     evaluate.add_argument("--run", type=Path, required=True, help="a trained run directory")
@@ -88,7 +95,7 @@ def _colorize(args: argparse.Namespace) -> int:
     import keras
     import tensorflow as tf
 
-    from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
+    from colorhelpers.data import DataError, SkippedImageWarning, check_image, decode_rgb, find_images
     from colorhelpers.evaluation import colorize_file, load_generator, open_run
 
     if args.output.exists() and not args.output.is_dir():
@@ -102,6 +109,16 @@ def _colorize(args: argparse.Namespace) -> int:
         paths = [args.input]
     else:
         raise DataError(f"{args.input}: no such file or folder")
+    from colorhelpers.hints import colorize_file_with_hints, read_all_hints
+
+    hints = read_all_hints(args.hints, paths, single_input=not args.input.is_dir())
+    reference = None
+    if args.reference is not None:
+        problem = check_image(args.reference).problem if args.reference.is_file() else "no such file"
+        if problem:
+            raise DataError(f"--reference {args.reference}: {problem}")
+        reference = tf.image.convert_image_dtype(decode_rgb(str(args.reference)), tf.uint8, saturate=True)
+        reference = reference.numpy()
     args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
     run = open_run(args.run)
     generator, epoch = load_generator(run, args.epoch)
@@ -109,7 +126,10 @@ def _colorize(args: argparse.Namespace) -> int:
     progress = keras.utils.Progbar(len(paths), unit_name="image") if len(paths) > 1 else None
     for i, path in enumerate(paths, 1):
         try:
-            colorize_file(generator, path, args.output, size)
+            if path in hints or reference is not None:
+                colorize_file_with_hints(generator, path, args.output, size, hints.get(path), reference)
+            else:
+                colorize_file(generator, path, args.output, size)
         except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
             reason = err.message.splitlines()[0]
             warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)

@@ -18,7 +18,7 @@ def _shape(default: Any) -> Any:
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    """The recipe: model sizes, losses, optimiser and data settings of one run.
+    """The recipe: model sizes, losses, optimizer and data settings of one run.
 
     The defaults follow pix2pix (Isola et al. 2017) scaled down so that a 128 px
     model trains on a 2-core CPU in minutes, plus an L1-only warm-up (half the epochs) and
@@ -46,7 +46,7 @@ class TrainConfig:
     # "imagenet" (downloaded once; random if that fails) or "random".
     encoder: str = _shape("unet")
     encoder_weights: str = "imagenet"
-    # Loss and optimiser, from the pix2pix paper.
+    # Loss and optimizer, from the pix2pix paper.
     l1_weight: float = 100.0
     # Epochs of L1-only training of the generator before the discriminator joins in.
     warmup_epochs: int = 15

@@ -4,7 +4,8 @@ Taught in notebooks/05_evaluation; computed after every epoch by notebooks/04_tr
 
 - PSNR (dB) of the RGB result against the original: pixel fidelity, higher is better.
 - CIEDE2000: the perceptual color difference of CIE (2001), averaged over pixels; about
-  2.3 is a just-noticeable difference. Lower is better.
+  1 is a just-noticeable difference (2.3 is the figure for the older CIE76 distance).
+  Lower is better.
 - AuC: from Zhang, Isola and Efros, "Colorful Image Colorization" (2016): the fraction of
   pixels whose ab error is within t, averaged over t = 0, 1, ..., 150. 1 is perfect.
 - Colorfulness (Hasler and Suesstrunk 2003), reported as the ratio of the output's to the

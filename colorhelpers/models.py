@@ -28,7 +28,7 @@ BATCH_NORM_MOMENTUM = 0.9
 
 
 def pix2pix_init() -> keras.initializers.Initializer:
-    """pix2pix's weight initialisation, N(0, 0.02): small outputs, so training starts near gray."""
+    """pix2pix's weight initialization, N(0, 0.02): small outputs, so training starts near gray."""
     return keras.initializers.RandomNormal(0.0, _INIT_STDDEV)
 
 

@@ -62,7 +62,7 @@ def imagenet_vgg16_weights(
     except Exception as err:  # keras.utils.get_file raises bare Exceptions for network errors
         warnings.warn(
             f"could not download VGG-16's ImageNet weights from {url} ({err}); "
-            "continuing with randomly initialised weights",
+            "continuing with randomly initialized weights",
             PretrainedWeightsWarning,
             stacklevel=2,
         )

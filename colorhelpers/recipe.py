@@ -1,4 +1,4 @@
-"""From a config to the objects it describes: the networks, their optimisers, their dtype.
+"""From a config to the objects it describes: the networks, their optimizers, their dtype.
 
 Taught in notebooks/04_training. One place builds what a `TrainConfig` describes, so that
 training a run and reloading it later (`colorhelpers.evaluation`) can never build two

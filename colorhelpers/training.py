@@ -156,13 +156,13 @@ class ColorGAN(keras.Model):
 
 
 def build_gan(config: TrainConfig, encoder_weights_file: Path | None = None) -> ColorGAN:
-    """Generator, discriminator and their two Adam optimisers, compiled, from a config."""
+    """Generator, discriminator and their two Adam optimizers, compiled, from a config."""
     with dtype_policy(config.precision):
         generator = generator_for(config, encoder_weights_file)
         discriminator = discriminator_for(config)
     gan = ColorGAN(generator, discriminator, config.l1_weight)
     gan.compile(optimizer_for(config), optimizer_for(config), jit_compile=config.jit_compile)
-    # Create the optimisers' slots now, so a checkpoint can be restored into them.
+    # Create the optimizers' slots now, so a checkpoint can be restored into them.
     gan.generator_optimizer.build(generator.trainable_variables)
     gan.discriminator_optimizer.build(discriminator.trainable_variables)
     return gan

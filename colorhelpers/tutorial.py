@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ def show_source(obj: Any, *, start: str | None = None, end: str | None = None) -
         lines = lines[next(i for i, line in enumerate(lines) if start in line):]
     if end is not None:
         lines = lines[: next(i for i, line in enumerate(lines) if end in line) + 1]
-    text = inspect.cleandoc("\n".join(lines)) if start else "\n".join(lines)
+    text = textwrap.dedent("\n".join(lines))  # a method's source starts indented
     try:
         from IPython.display import Code
     except ImportError:

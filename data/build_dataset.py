@@ -3,7 +3,7 @@
 
 Reads the `animals` and `people` clip art shipped by Debian's
 `openclipart-png` package, turns every drawing into a square RGB cartoon on a
-white background, drops the ones that are unsuitable for learning colour
+white background, drops the ones that are unsuitable for learning color
 (broken renders, nearly empty, nearly gray, exact duplicates) and writes:
 
     <out>/train/*.jpg             about 90 % of the kept images, size x size
@@ -190,7 +190,7 @@ def reset_folder(folder: Path) -> None:
 
 
 def save_jpeg(pixels: np.ndarray, path: Path) -> None:
-    # subsampling=0 keeps full-resolution colour (4:4:4): colour is what we learn.
+    # subsampling=0 keeps full-resolution color (4:4:4): color is what we learn.
     Image.fromarray(pixels).save(path, "JPEG", quality=JPEG_QUALITY, subsampling=0)
 
 

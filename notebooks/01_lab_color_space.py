@@ -14,82 +14,72 @@
 # ---
 
 # %% [markdown]
-# # 01 · The Lab colour space
+# # 01 · The Lab color space
 #
 # **What you will learn**
 #
-# * why a colourisation model is better off working in CIELAB ("Lab") than in RGB;
-# * what the three channels L, a and b mean, and how far a and b reach for colours a
+# * why a colorization model is better off working in CIELAB ("Lab") than in RGB;
+# * what the three channels L, a and b mean, and how far a and b reach for colors a
 #   screen can show;
 # * how the series scales L and ab to [-1, 1] for the network, and why ab is divided by 110;
 # * that the conversion is written in TensorFlow ops, survives a round trip, and agrees with
 #   scikit-image.
 #
 # **Module taught:** `colorhelpers.lab` (`rgb_to_lab`, `lab_to_rgb`, `normalize_lab`,
-# `denormalize_lab`, `rgb_to_l_ab`, `l_ab_to_rgb`).
+# `denormalize_lab`, `rgb_to_l_ab`, `l_ab_to_rgb`), shown with `show_source` where it is taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
 # on a GPU as well. Nothing is trained here.
 
 # %% [markdown]
-# Set-up. TensorFlow's C++ start-up log is switched off before TensorFlow is imported, and
-# figures are PNG so that the notebook tests can compare them.
+# Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (nothing
+# below is random, but every notebook of the series starts alike), draws figures as PNG and
+# returns the settings: where the data is and which image size to use. The notebook tests
+# set `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
 
 # %%
-import os
+from colorhelpers.tutorial import notebook_setup, show_source
 
-import colorhelpers
+settings = notebook_setup()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-colorhelpers.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up log out of this cell
+from colorhelpers import lab
 
-import inspect
+size = settings.config.image_size
+print(f"image size: {size} px")
 
-import keras
+# %% [markdown]
+# The other libraries this notebook uses: NumPy and Matplotlib for the pictures,
+# scikit-image as an independent check of the conversion, and notebook 02's image loader.
+
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 import skimage.color
-import tensorflow as tf
 from matplotlib.colors import ListedColormap
 
-from colorhelpers import lab
-from colorhelpers.config import tutorial_settings
 from colorhelpers.data import load_rgb
-
-# %config InlineBackend.figure_formats = ["png"]
-keras.utils.set_random_seed(0)  # nothing below is random; every notebook of the series starts alike
-print("TensorFlow", tf.__version__)
-
-# %% [markdown]
-# `tutorial_settings()` tells every notebook where the data is and which image size to use.
-# The notebook tests set `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
-
-# %%
-settings = tutorial_settings()
-size = settings.config.image_size
-print(f"fixture mode: {settings.fixture}, image size: {size} px")
 
 # %% [markdown]
 # ## Why not simply RGB?
 #
-# The job is to turn a gray drawing into a coloured one. In RGB every one of the three numbers
-# of a pixel mixes two things: how *bright* the pixel is and what *colour* it has. A network
+# The job is to turn a gray drawing into a colored one. In RGB every one of the three numbers
+# of a pixel mixes two things: how *bright* the pixel is and what *color* it has. A network
 # working in RGB would have to predict all three, and it would have to reproduce the
 # brightness of the input exactly, through three channels at once. A small error in any of
 # them shifts the lightness, so the outlines and shading of the drawing could smear or change.
 # The gray input is itself a weighted sum of R, G and B, so input and output are entangled.
 #
-# CIELAB separates the two. **L** is lightness and **a**, **b** are colour. The gray picture
+# CIELAB separates the two. **L** is lightness and **a**, **b** are color. The gray picture
 # *is* the L channel, so:
 #
 # * the network gets lightness for free and predicts only two numbers per pixel, a and b;
 # * the output is put together as (input L, predicted ab), so the drawing's lines and shading
 #   come through untouched, whatever the network does;
-# * the loss compares predicted and true ab only: it is spent on colour alone and never
+# * the loss compares predicted and true ab only: it is spent on color alone and never
 #   punishes (or rewards) lightness.
 #
 # Lab was also designed so that equal distances look roughly equally different to a person,
-# which makes an L1 distance on ab a sensible measure of colour error.
+# which makes an L1 distance on ab a sensible measure of color error.
 #
 # ## What L, a and b mean
 #
@@ -97,7 +87,7 @@ print(f"fixture mode: {settings.fixture}, image size: {size} px")
 # * **a**, the green-red axis: negative is green, positive is red (magenta at the far end).
 # * **b**, the blue-yellow axis: negative is blue, positive is yellow.
 #
-# a = b = 0 is a neutral gray of lightness L. These are the opponent pairs of human colour
+# a = b = 0 is a neutral gray of lightness L. These are the opponent pairs of human color
 # vision: nothing looks reddish-green or bluish-yellow.
 #
 # Let us look at a real image from the training set. `load_rgb` (notebook 02) reads it as
@@ -118,12 +108,12 @@ for i, name in enumerate("Lab"):
     print(f"{name}: from {channel.min():7.1f} to {channel.max():6.1f}")
 
 # %% [markdown]
-# The three channels as pictures. Each of a and b is drawn in the colours its axis runs
+# The three channels as pictures. Each of a and b is drawn in the colors its axis runs
 # through (at L = 60, with the other axis at 0), so you can read off where the hat is red,
 # green, blue or yellow. L alone already shows the whole drawing.
 
 # %%
-# plotting only: colour maps made of each axis' own colours, at L = 60
+# plotting only: color maps made of each axis' own colors, at L = 60
 t = np.linspace(-100, 100, 256, dtype=np.float32)
 sixty, zero = np.full_like(t, 60.0), np.zeros_like(t)
 a_map = ListedColormap(lab.lab_to_rgb(np.stack([sixty, t, zero], axis=-1)).numpy())
@@ -141,19 +131,19 @@ plt.show()
 # %% [markdown]
 # ## What the model sees, and what it must supply
 #
-# Setting a = b = 0 keeps the lightness and removes all colour: that gray picture is exactly
+# Setting a = b = 0 keeps the lightness and removes all color: that gray picture is exactly
 # the generator's input. The reverse, the original ab on a constant lightness, is what the
-# generator has to produce; without L it is only blotches of colour (the white background has
-# no colour, so it turns into a flat gray).
+# generator has to produce; without L it is only blotches of color (the white background has
+# no color, so it turns into a flat gray).
 
 # %%
 zeros = np.zeros_like(image_lab[..., 1:])
 gray = lab.lab_to_rgb(np.concatenate([image_lab[..., :1], zeros], axis=-1)).numpy()
 flat_l = np.full_like(image_lab[..., :1], 70.0)
-colour_only = lab.lab_to_rgb(np.concatenate([flat_l, image_lab[..., 1:]], axis=-1)).numpy()
+color_only = lab.lab_to_rgb(np.concatenate([flat_l, image_lab[..., 1:]], axis=-1)).numpy()
 fig, axes = plt.subplots(1, 3, figsize=(9, 3))
 titles = ["original", "L with ab = 0 (input)", "ab with L = 70 (target)"]
-for ax, picture, title in zip(axes, [rgb, gray, colour_only], titles, strict=True):
+for ax, picture, title in zip(axes, [rgb, gray, color_only], titles, strict=True):
     ax.imshow(picture)
     _ = ax.set(title=title, xticks=[], yticks=[])
 plt.show()
@@ -168,8 +158,8 @@ print(f"largest difference between R, G and B: {spread:.2f} of one 8-bit step")
 # %% [markdown]
 # ## How far do a and b reach?
 #
-# The Lab axes are not bounded by definition, but the colours a screen can show (the sRGB
-# gamut) occupy only part of the space. We convert a dense grid of RGB colours, every 5th of
+# The Lab axes are not bounded by definition, but the colors a screen can show (the sRGB
+# gamut) occupy only part of the space. We convert a dense grid of RGB colors, every 5th of
 # the 256 levels per channel including 0 and 255, and look at the extremes. The extremes sit
 # at corners of the RGB cube, which the grid contains, so these are the exact limits.
 
@@ -177,27 +167,29 @@ print(f"largest difference between R, G and B: {spread:.2f} of one 8-bit step")
 levels = np.arange(0, 256, 5, dtype=np.uint8)
 grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
 grid_lab = lab.rgb_to_lab(grid.astype(np.float32) / 255.0).numpy()
-print(f"{len(grid):,} colours")
+print(f"{len(grid):,} colors")
 for i, name in enumerate("Lab"):
     low, high = grid_lab[:, i].argmin(), grid_lab[:, i].argmax()
     print(f"{name}: min {grid_lab[low, i]:6.1f} at RGB {grid[low]}", end=",  ")
     print(f"max {grid_lab[high, i]:5.1f} at RGB {grid[high]}")
+print(f"largest |a| or |b| of any of them: {np.abs(grid_lab[:, 1:]).max():.1f}")
 
 # %% [markdown]
-# So L covers 0 to 100, a runs from about -86 (pure green) to +98 (magenta), and b from about
-# -108 (pure blue) to +94 (yellow). The ranges are lopsided, and the largest magnitude of all
-# is pure blue's b.
+# So L covers its whole range from black to white, while a and b are lopsided: a reaches
+# further towards magenta than towards green, and the largest magnitude of all belongs to
+# pure blue's b (the RGB colors printed next to each extreme say which corner of the cube
+# it is).
 #
 # ## The ab plane at a fixed lightness
 #
-# To see the whole colour plane, fix L and sweep a and b over [-110, 110]. Many of those
-# (L, a, b) triples have no sRGB colour; we find them by converting to RGB (which clips) and
-# back, and **grey them out** (mid gray) where the round trip moves the colour by more than 1.
+# To see the whole color plane, fix L and sweep a and b over [-110, 110]. Many of those
+# (L, a, b) triples have no sRGB color; we find them by converting to RGB (which clips) and
+# back, and **gray them out** (mid gray) where the round trip moves the color by more than 1.
 
 # %% tags=["nbval-check-output"]
-# plotting only (plus a count of the possible colours)
+# plotting only (plus a count of the possible colors)
 def ab_plane(lightness, steps=221):
-    """The ab plane at one lightness as RGB, impossible colours set to mid gray."""
+    """The ab plane at one lightness as RGB, impossible colors set to mid gray."""
     a, b = np.meshgrid(np.linspace(-110, 110, steps), np.linspace(-110, 110, steps))
     plane = np.stack([np.full_like(a, lightness), a, b], axis=-1).astype(np.float32)
     rgb_plane = lab.lab_to_rgb(plane).numpy()
@@ -208,7 +200,7 @@ def ab_plane(lightness, steps=221):
 
 planes = {lightness: ab_plane(lightness) for lightness in (50, 75)}
 for lightness, (_, outside) in planes.items():
-    print(f"L = {lightness}: {1 - outside:.0%} of the square is a colour sRGB can show")
+    print(f"L = {lightness}: {1 - outside:.0%} of the square is a color sRGB can show")
 
 # %% [markdown]
 # At L = 50 and L = 75. Green is to the left, red to the right, blue at the bottom, yellow at
@@ -222,7 +214,7 @@ for ax, lightness in zip(axes, [50, 75], strict=True):
 plt.show()
 
 # %% [markdown]
-# The shape of the colourful region changes with L: bright yellows exist only at high L,
+# The shape of the colorful region changes with L: bright yellows exist only at high L,
 # deep blues only at low L. A predicted (a, b) outside it is simply clipped back into sRGB when
 # the result is converted for display.
 #
@@ -232,11 +224,18 @@ plt.show()
 # of that size too. `lab.normalize_lab` splits Lab into the input and the target:
 #
 # * L / 50 - 1 maps lightness [0, 100] onto [-1, 1];
-# * ab / 110: the largest |a| or |b| of any sRGB colour is about 108 (pure blue's b), so 110
-#   is a round number just above it. Every real colour lands inside [-1, 1], so tanh can reach
-#   it, and little of tanh's range is wasted on colours a screen cannot show.
+# * ab / 110: 110 is a round number just above the largest |a| or |b| of any sRGB color
+#   (pure blue's b, printed above). Every real color lands inside [-1, 1], so tanh can reach
+#   it, and little of tanh's range is wasted on colors a screen cannot show.
 #
-# Scaling the whole grid of colours confirms the ranges.
+# In code it is two lines; `rgb_to_l_ab`, the call the data pipeline makes, is `rgb_to_lab`
+# followed by this:
+
+# %%
+show_source(lab.normalize_lab)
+
+# %% [markdown]
+# Scaling the whole grid of colors confirms the ranges.
 
 # %% tags=["nbval-check-output"]
 grid_l, grid_ab = lab.normalize_lab(grid_lab)
@@ -249,8 +248,8 @@ print("constants: L_SCALE =", lab.L_SCALE, " AB_SCALE =", lab.AB_SCALE)
 # ## The round trip
 #
 # `lab_to_rgb` undoes `rgb_to_lab`, and `l_ab_to_rgb` undoes `rgb_to_l_ab` (the pair the
-# notebooks actually use). Converting every colour of the grid there and back, the error is
-# a tiny fraction of one 8-bit step, so every colour comes back to the same 8-bit value.
+# notebooks actually use). Converting every color of the grid there and back, the error is
+# a tiny fraction of one 8-bit step, so every color comes back to the same 8-bit value.
 
 # %% tags=["nbval-check-output"]
 grid_float = grid.astype(np.float32) / 255.0
@@ -261,7 +260,7 @@ for name, back in [
     back = back.numpy()
     error = np.abs(back - grid_float).max() * 255
     same = np.array_equal(np.rint(back * 255).astype(np.uint8), grid)
-    print(f"{name}: error below 0.01 of an 8-bit step: {error < 0.01}; same 8-bit colours: {same}")
+    print(f"{name}: error below 0.01 of an 8-bit step: {error < 0.01}; same 8-bit colors: {same}")
 
 # %% [markdown]
 # ## TensorFlow ops, checked against scikit-image
@@ -269,13 +268,15 @@ for name, back in [
 # The conversion is ordinary TensorFlow: a gamma curve, a 3x3 matrix to CIE XYZ, division by
 # the D65 white point, a cube root and a linear mix. Because no Python runs per image, it can
 # sit inside a `tf.data` pipeline or a compiled model (notebook 02 shows why that matters).
+# Here it is, straight from `colorhelpers/lab.py`:
 
 # %%
-print(inspect.getsource(lab.rgb_to_lab))
+show_source(lab.rgb_to_lab)
 
 # %% [markdown]
 # It follows the same definition as `skimage.color.rgb2lab`. On the real image above the two
-# differ only by float32 rounding (L runs to 100, so 0.001 is far below anything visible).
+# differ only by float32 rounding: L runs to 100, and a difference of about one unit is at
+# the edge of what a person can see, so one in the third decimal is invisible.
 
 # %%
 difference = np.abs(image_lab - skimage.color.rgb2lab(rgb.numpy())).max()
@@ -286,9 +287,21 @@ print(f"largest |difference| from scikit-image: {difference:.3f} Lab units")
 #
 # * The model reads L (scaled to [-1, 1]) and predicts ab (scaled by 1/110); the final image
 #   is always (input L, predicted ab), so lightness is never the model's to get wrong.
-# * a runs green to red, b blue to yellow; over sRGB, a is within about [-86, 98] and b within
-#   about [-108, 94].
+# * a runs green to red, b blue to yellow; over sRGB both are lopsided, and 110 is just
+#   above the largest magnitude either reaches (the grid above measures it).
+# * Which (a, b) a screen can show depends on L: bright yellows exist only at high L,
+#   deep blues only at low L.
 # * The conversion is TensorFlow ops, exact to far below one 8-bit step, and matches
 #   scikit-image.
 #
 # Next, notebook 02 turns a folder of cartoons into batches of (L, ab) with `tf.data`.
+#
+# ## Exercises
+#
+# 1. Draw the ab plane at L = 25 and L = 95 with `ab_plane`. Which hues survive at each
+#    end, and what share of the square can sRGB show there?
+# 2. Suppose `AB_SCALE` were 80 instead of 110. Using `grid_lab`, count the share of colors
+#    whose scaled a or b would fall outside [-1, 1], the range tanh can reach. Which colors
+#    are they?
+# 3. Convert a few (L, 0, 0) triples with `lab.lab_to_rgb` and check that R, G and B come out
+#    equal. At which L does the result first reach 8-bit white?

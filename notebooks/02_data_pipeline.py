@@ -24,54 +24,48 @@
 # * how a `tf.data` pipeline of TensorFlow ops turns files into batches of (L, ab): decode,
 #   composite on white, crop, resize, convert to Lab and keep in memory; then every epoch
 #   shuffle, batch, flip, prefetch;
-# * why the seed post's `tf.numpy_function` call to scikit-image does not belong in a pipeline.
+# * why the blog post's `tf.numpy_function` call to scikit-image does not belong in a pipeline.
 #
 # **Module taught:** `colorhelpers.data` (`find_images`, `split_dataset`, `load_rgb`,
-# `load_images`, `training_batches`, `eval_batches`).
+# `load_images`, `training_batches`, `eval_batches`), shown with `show_source` where it is taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
 # on a GPU as well. Nothing is trained here.
 
 # %% [markdown]
-# Set-up. TensorFlow's C++ start-up log is switched off before TensorFlow is imported, and
-# figures are PNG so that the notebook tests can compare them.
+# Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (the
+# pipeline has its own seed; this fixes everything else), draws figures as PNG and returns
+# the settings: where the images are and how big the batches are. The notebook tests set
+# `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
 
 # %%
-import os
+from colorhelpers.tutorial import notebook_setup, show_source
 
-import colorhelpers
+settings = notebook_setup()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-colorhelpers.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up log out of this cell
+from colorhelpers import data
 
+config = settings.config
+size, batch_size, seed = config.image_size, config.batch_size, config.seed
+print(f"image size: {size} px, batch size: {batch_size}")
+
+# %% [markdown]
+# The other tools: a scratch folder for broken files, PIL to make some, TensorFlow itself,
+# and Matplotlib to look at batches.
+
+# %%
 import shutil
 import tempfile
 import warnings
 from pathlib import Path
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import skimage.color
 import tensorflow as tf
 from PIL import Image, ImageDraw
 
-from colorhelpers import data, lab
-from colorhelpers.config import tutorial_settings
-
-# %config InlineBackend.figure_formats = ["png"]
-keras.utils.set_random_seed(0)  # the pipeline has its own seed; this fixes everything else
-print("TensorFlow", tf.__version__)
-
-# %% [markdown]
-# `tutorial_settings()` says where the images are and how big the batches are. The notebook
-# tests set `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
-
-# %%
-settings = tutorial_settings()
-config = settings.config
-size, batch_size, seed = config.image_size, config.batch_size, config.seed
-print(f"fixture mode: {settings.fixture}, image size: {size} px, batch size: {batch_size}")
+from colorhelpers import lab
 
 # %% [markdown]
 # ## Step 1: which files can be used?
@@ -115,7 +109,7 @@ print("usable:", [path.name for path in usable])
 # %% [markdown]
 # ## Step 2: training and held-out images
 #
-# Judging a model on pictures it trained on flatters it. The seed post's progress pictures
+# Judging a model on pictures it trained on flatters it. The blog post's progress pictures
 # were drawn at random from `imgs_paths`, the images it trained on. `split_dataset` keeps the two apart:
 # the tutorial data ships already split into `train/` and `heldout/` folders, and the two lists
 # share no file.
@@ -139,10 +133,16 @@ print("train:", [p.name for p in demo_train], " held out:", [p.name for p in dem
 # %% [markdown]
 # ## Step 3: one image, in TensorFlow ops
 #
-# `load_rgb` reads a file and returns float RGB in [0, 1] at the tutorial size:
-# `tf.io.decode_image` (JPEG, PNG, GIF or BMP, any number of channels), transparency
-# flattened onto white, the central square cropped (so nothing is squashed), and an
-# area-averaging resize.
+# `load_rgb` reads a file and returns float RGB in [0, 1] at the tutorial size. It calls
+# `decode_rgb` (JPEG, PNG, GIF or BMP, any number of channels, transparency flattened onto
+# white, turned upright as a photo viewer would), then crops the central square (so nothing
+# is squashed) and resizes with area averaging:
+
+# %%
+show_source(data.load_rgb)
+
+# %% [markdown]
+# On the first training image:
 
 # %%
 image = data.load_rgb(str(train_paths[0]), size)
@@ -150,7 +150,7 @@ print(image.shape, image.dtype, f"range [{image.numpy().min():.2f}, {image.numpy
 
 # %% [markdown]
 # Why composite on white? Clip-art is often a PNG with a transparent background, and the
-# colour stored under transparent pixels is usually black. The seed post decoded every file
+# color stored under transparent pixels is usually black. The blog post decoded every file
 # with `tf.io.decode_jpeg(..., channels=3)`, which drops the alpha channel and keeps that
 # hidden black. (Its `list_files("*.jpg")` would not even have found a PNG.) A small
 # transparent sticker with a red disc shows the difference:
@@ -163,7 +163,7 @@ jpeg_way = tf.io.decode_jpeg(tf.io.read_file(str(folder / "sticker.png")), chann
 ours = data.load_rgb(str(folder / "sticker.png"), 32)
 ours_255 = np.rint(ours.numpy() * 255).astype(np.uint8)
 print("corner, decode_jpeg:", jpeg_way[0, 0].numpy(), " load_rgb:", ours_255[0, 0])
-print("centre, decode_jpeg:", jpeg_way[32, 32].numpy(), " load_rgb:", ours_255[16, 16])
+print("center, decode_jpeg:", jpeg_way[32, 32].numpy(), " load_rgb:", ours_255[16, 16])
 
 # %% [markdown]
 # That is all the scratch folder was for.
@@ -179,16 +179,18 @@ print("scratch folder still there:", folder.exists())
 #
 # 1. **Decode once, keep in memory.** `load_images` maps `load_rgb` over the file list in
 #    parallel (`num_parallel_calls=AUTOTUNE`) and stacks the result into one uint8 tensor.
-#    The tutorial set is about 20 MiB at 128 px, so each file is read exactly once per run.
+#    The tutorial set is small enough (its size is printed below), so each file is read
+#    exactly once per run.
 # 2. **Convert to Lab once** and scale with `lab.rgb_to_l_ab`; the (L, ab) tensors are the
-#    cache (12 bytes a pixel), so no epoch pays for the conversion again.
+#    cache, so no epoch pays for the conversion again.
 # 3. **Shuffle per epoch, reproducibly.** Each epoch visits the images in an order drawn by
 #    a *stateless* random op keyed on (seed, epoch): the same every run, and a run resumed at
 #    epoch 5 sees exactly the batches an uninterrupted run would have seen.
 # 4. **Batch** the shuffled indices with `drop_remainder=True` (every batch has the same
 #    shape) and gather each batch from the cache in one op.
 # 5. **Flip** left-right at random, keyed the same way (a cartoon's mirror image is an
-#    equally good cartoon; mirroring L and ab equals mirroring the RGB image), and
+#    equally good cartoon; mirroring L and ab equals mirroring the RGB image, so the mirror
+#    images can be cached too), and
 #    **prefetch**, so the next batch is prepared while the model trains on this one.
 #
 # The dataset is endless (it counts epochs itself); training takes
@@ -201,8 +203,15 @@ images = data.load_images(train_paths, size)
 print(images.shape, images.dtype, f"{images.numpy().nbytes / 2**20:.1f} MiB")
 
 # %% [markdown]
-# Then the pipeline itself. Its `element_spec` says what every batch will look like: a pair
-# (l, ab) with fully known shapes.
+# Then the pipeline itself. The whole of it is one function; the per-epoch part is the
+# inner `one_epoch`:
+
+# %%
+show_source(data.training_batches, start="if len(paths)")
+
+# %% [markdown]
+# Its `element_spec` says what every batch will look like: a pair (l, ab) with fully known
+# shapes.
 
 # %%
 batches = data.training_batches(train_paths, size, batch_size, seed=seed)
@@ -226,11 +235,11 @@ for name, tensor in [("l", l_batch), ("ab", ab_batch)]:
 # %%
 shown = min(8, batch_size)
 gray = lab.l_ab_to_rgb(l_batch[:shown], tf.zeros_like(ab_batch[:shown])).numpy()
-colour = lab.l_ab_to_rgb(l_batch[:shown], ab_batch[:shown]).numpy()
+color = lab.l_ab_to_rgb(l_batch[:shown], ab_batch[:shown]).numpy()
 fig, axes = plt.subplots(2, shown, figsize=(1.4 * shown, 3), squeeze=False)
 for j in range(shown):
     axes[0, j].imshow(gray[j])
-    axes[1, j].imshow(colour[j])
+    axes[1, j].imshow(color[j])
 for ax in axes.flat:
     ax.axis("off")
 plt.show()
@@ -258,7 +267,7 @@ print("held-out batch shapes:", [tuple(l_part.shape) for l_part, _ in heldout])
 # %% [markdown]
 # ## Why not call scikit-image from the pipeline?
 #
-# The seed post converted to Lab inside its `map` with
+# The blog post converted to Lab inside its `map` with
 # `tf.numpy_function(lambda x: rgb2lab(x), ...)`. That works, but it hands every image back
 # to Python:
 #
@@ -272,13 +281,13 @@ print("held-out batch shapes:", [tuple(l_part.shape) for l_part, _ in heldout])
 # `colorhelpers.lab.rgb_to_lab` is TensorFlow ops only. Tracing both into graphs shows it:
 
 # %% tags=["nbval-check-output"]
-def seed_rgb_to_lab(rgb):  # the seed post's way
+def blog_rgb_to_lab(rgb):  # the blog post's way
     return tf.numpy_function(lambda x: skimage.color.rgb2lab(x).astype("float32"), [rgb],
                              tf.float32)
 
 
 spec = tf.TensorSpec([None, None, 3], tf.float32)
-for fn in [lab.rgb_to_lab, seed_rgb_to_lab]:
+for fn in [lab.rgb_to_lab, blog_rgb_to_lab]:
     graph = tf.function(fn).get_concrete_function(spec).graph
     python_ops = sorted({op.type for op in graph.get_operations() if "PyFunc" in op.type})
     print(f"{fn.__name__}: Python ops {python_ops}, output shape {graph.outputs[0].shape}")
@@ -286,7 +295,7 @@ for fn in [lab.rgb_to_lab, seed_rgb_to_lab]:
 # %% [markdown]
 # (Notebook 01 checks that the two conversions agree to float32 rounding.)
 #
-# ## The seed post's other pipeline problems
+# ## The blog post's other pipeline problems
 #
 # * **Only `*.jpg`, decoded with `decode_jpeg`.** Other files were missed and transparency
 #   was lost. Here `find_images` takes any image file and `load_rgb` uses `decode_image`,
@@ -295,8 +304,8 @@ for fn in [lab.rgb_to_lab, seed_rgb_to_lab]:
 # * **`resize` straight to a square** squashed non-square pictures. Here the central square
 #   is cropped first.
 # * **Unseeded randomness.** `list_files` shuffles the file list with no seed, and
-#   `random_flip_left_right` flips with none; no two runs saw the same data. Here the file list is sorted and
-#   the shuffle and flips are stateless ops keyed on (seed, epoch).
+#   `random_flip_left_right` flips with none; no two runs saw the same data. Here the file
+#   list is sorted and the shuffle and flips are stateless ops keyed on (seed, epoch).
 # * **Every file read and decoded again every epoch** (the `.cache()` the post lists is never
 #   used). Here images are decoded once and kept in memory.
 # * **No `prefetch`, and a new Python generator each epoch** (`iter(dataset)` wrapped in a
@@ -311,6 +320,21 @@ for fn in [lab.rgb_to_lab, seed_rgb_to_lab]:
 #   for what, and say why a file is skipped.
 # * `load_rgb` and `training_batches` are TensorFlow ops from file to batch: decoded once,
 #   converted to scaled (L, ab) once and kept in memory, reproducibly shuffled, batched,
-#   flipped and prefetched.
+#   flipped and prefetched; a run resumed at any epoch sees the batches an uninterrupted
+#   one would have seen.
+# * The held-out images are never trained on; `eval_batches` reads them in file order,
+#   unflipped, for the metrics and the progress pictures.
+# * Calling Python (`tf.numpy_function`) from a pipeline serializes it, hides it from the
+#   compiler and ties the graph to the Python process.
 #
 # Next, notebook 03 builds the two networks that consume these batches.
+#
+# ## Exercises
+#
+# 1. Time one epoch of `training_batches` (iterate `steps` batches) against the blog post's
+#    way, a `map` that calls `blog_rgb_to_lab` on every image. How much of the difference
+#    goes away with `num_parallel_calls=tf.data.AUTOTUNE`, and why not all of it?
+# 2. Put a PNG with a transparent background and a `.webp` file into the scratch folder.
+#    What does `find_images` say about each, and what does `load_rgb` make of the PNG?
+# 3. Check that `training_batches(..., flip=False)` gives the same images every epoch, only
+#    in another order. (Hint: compare sorted sums of each image's L.)

@@ -21,51 +21,47 @@
 # * how the U-Net generator maps L to ab, block by block, and how many parameters it has;
 # * how the PatchGAN discriminator scores overlapping patches, and why each of its scores
 #   sees a 70 x 70 pixel patch;
-# * two defects of the seed post's networks, with evidence: its generator can never output
-#   green or blue, and its discriminator cannot tell whether colours fit the drawing.
+# * two defects of the blog post's networks, with evidence: its generator can never output
+#   green or blue, and its discriminator cannot tell whether colors fit the drawing.
 #
-# **Module taught:** `colorhelpers.models` (`build_generator`, `build_discriminator`).
+# **Module taught:** `colorhelpers.models` (`build_generator`, `build_discriminator`), shown
+# with `show_source` where it is taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
 # on a GPU as well. Nothing is trained here;
 # notebook 04 trains these networks.
 
 # %% [markdown]
-# Set-up. TensorFlow's C++ start-up log is switched off before TensorFlow is imported, and
-# figures are PNG so that the notebook tests can compare them.
+# Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (initial
+# weights are random: the seed makes them the same every run), draws figures as PNG and
+# returns the settings. The notebook tests set `COLORGAN_FIXTURE=1`, which shrinks the
+# images to 32 px. Cells whose output the tests compare exactly therefore build their own
+# 128 px models, the size of a real run, from `recipe`, the real run's settings.
 
 # %%
-import os
+from colorhelpers.tutorial import notebook_setup, show_source
 
-import colorhelpers
+settings = notebook_setup()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-colorhelpers.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up log out of this cell
+from colorhelpers import models
+from colorhelpers.config import TrainConfig
 
+config = settings.config
+recipe = TrainConfig()  # the real run's recipe (128 px, 32 filters), the same in every mode
+print(f"image size: {config.image_size} px, generator filters: {config.generator_filters}")
+
+# %% [markdown]
+# Besides the module taught: Keras and TensorFlow, NumPy, Matplotlib, and notebooks 01 and
+# 02's modules to feed the networks a real batch.
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from colorhelpers import data, lab, models
-from colorhelpers.config import TrainConfig, tutorial_settings
-
-# %config InlineBackend.figure_formats = ["png"]
-keras.utils.set_random_seed(0)  # initial weights are random: the seed makes them the same every run
-print("TensorFlow", tf.__version__, " Keras", keras.__version__)
-
-# %% [markdown]
-# `tutorial_settings()` gives the image size and model sizes of this run. The notebook tests
-# set `COLORGAN_FIXTURE=1`, which shrinks the images to 32 px. Cells whose output the tests
-# compare exactly therefore build their own 128 px models, the size of a real run.
-
-# %%
-settings = tutorial_settings()
-config = settings.config
-recipe = TrainConfig()  # the real run's recipe (128 px, 32 filters), the same in every mode
-print(f"fixture mode: {settings.fixture}, image size: {config.image_size} px,"
-      f" generator filters: {config.generator_filters}")
+from colorhelpers import data, lab
 
 # %% [markdown]
 # ## The generator: a U-Net from L to ab
@@ -74,11 +70,24 @@ print(f"fixture mode: {settings.fixture}, image size: {config.image_size} px,"
 # until it is 1 x 1, doubling the number of filters up to 8 x `filters`. The decoder mirrors
 # it with transposed convolutions (batch norm, ReLU) and after each one concatenates the
 # encoder's feature map of the same size. These *skip connections* carry the outlines of the
-# drawing straight across, so the bottleneck only has to carry what the colours should be.
+# drawing straight across, so the bottleneck only has to carry what the colors should be.
 # Dropout on the three innermost decoder blocks is pix2pix's source of randomness. The last
 # transposed convolution gives two channels and tanh keeps them in [-1, 1], the range of the
 # scaled ab.
 #
+# Here is the whole of it, with the shape of each tensor at 128 px in the comments (the
+# TensorFlow pix2pix tutorial annotates its code the same way):
+
+# %%
+show_source(models.build_generator)
+
+# %% [markdown]
+# A decoder block, the "up" half of the U:
+
+# %%
+show_source(models.decoder_block)
+
+# %% [markdown]
 # Built for this run, it maps a batch of L to a batch of ab of the same size:
 
 # %%
@@ -88,7 +97,7 @@ generator = models.build_generator(
 print(f"{generator.name}: {generator.input.shape} -> {generator.output.shape}")
 
 # %% [markdown]
-# `generator.summary()` would print one row per layer: 49 rows at 128 px, too long to read.
+# `generator.summary()` would print one row per layer, dozens of rows at 128 px: too long to read.
 # One line per block says more. A *down* block is convolution, batch norm and LeakyReLU; an
 # *up* block is transposed convolution, batch norm, dropout, ReLU and the concatenation with
 # its skip, which is why its width is twice the filters. A small helper groups the layers
@@ -119,17 +128,23 @@ print(f"total {generator_128.count_params():,} parameters ({trainable:,} trainab
       f" the rest are batch-norm statistics) in {len(generator_128.layers)} layers")
 
 # %% [markdown]
-# Most of the 10 million parameters sit in the small, deep middle blocks (256 filters on
-# 2 x 2 to 8 x 8 maps); the full-size blocks at the ends are cheap.
+# Most of the parameters sit in the small, deep middle blocks (the widest filters on the
+# smallest maps); the full-size blocks at the ends are cheap.
 #
 # ## The discriminator: a PatchGAN
 #
 # Instead of one real/fake verdict per image, the PatchGAN gives one logit per overlapping
 # patch: three stride-2 convolutions, then two stride-1 convolutions, the last with one
-# output channel. An L1 loss already gets the overall colours roughly right; the
-# discriminator's job is the local texture of colour (crisp, saturated, consistent within a
+# output channel. An L1 loss already gets the overall colors roughly right; the
+# discriminator's job is the local texture of color (crisp, saturated, consistent within a
 # region), and judging patches is enough for that. It takes `[l, ab]` and by default sees
-# both (it is *conditional*).
+# both (it is *conditional*):
+
+# %%
+show_source(models.build_discriminator)
+
+# %% [markdown]
+# Built for this run:
 
 # %%
 discriminator = models.build_discriminator(
@@ -165,7 +180,7 @@ print(f"total {discriminator_128.count_params():,} parameters")
 # * 4x4, stride 2: (16 - 1) x 2 + 4 = 34
 # * 4x4, stride 2: (34 - 1) x 2 + 4 = 70
 #
-# so each logit judges a 70 x 70 pixel patch, neighbouring logits 8 pixels apart. The same
+# so each logit judges a 70 x 70 pixel patch, neighboring logits 8 pixels apart. The same
 # arithmetic, read off the layers of the model:
 
 # %% tags=["nbval-check-output"]
@@ -211,7 +226,7 @@ l_batch, ab_batch = tf.gather(l_all, pick), tf.gather(ab_all, pick)
 print([heldout[i].name for i in pick.numpy()])
 
 # %% [markdown]
-# The untrained generator colours them, and the discriminator scores the result.
+# The untrained generator colors them, and the discriminator scores the result.
 
 # %%
 fake_ab = generator(l_batch)
@@ -224,20 +239,20 @@ print("patch logits:", scores.shape)
 # N(0, 0.02)), so its pictures are nearly gray. That is a good starting point: gray is never
 # badly wrong.
 #
-# ## Seed defect 1: a generator that cannot paint green or blue
+# ## The blog post's defect 1: a generator that cannot paint green or blue
 #
-# The seed post's generator ended with two 3x3 convolutions with ReLU activations, and only
+# The blog post's generator ended with two 3x3 convolutions with ReLU activations, and only
 # then tanh. ReLU outputs are >= 0 and tanh of a number >= 0 is in [0, 1), so every predicted
 # a and b is >= 0: only the red-to-yellow quarter of the ab plane (notebook 01) can be
 # reached. No greens (a < 0), no blues (b < 0). Training cannot repair it: where a ReLU
 # outputs 0 its gradient is 0 too.
 #
-# `head="seed"` rebuilds that ending; `head="tanh"` is pix2pix's. The same seed, the same
-# fixed input, untrained:
+# `head="relu_convs"` rebuilds that ending; `head="tanh"` is pix2pix's. The same random
+# seed, the same fixed input, untrained:
 
 # %% tags=["nbval-check-output"]
 l_test = np.random.default_rng(0).uniform(-1, 1, (2, 128, 128, 1)).astype("float32")
-for head in ["seed", "tanh"]:
+for head in ["relu_convs", "tanh"]:
     keras.utils.set_random_seed(0)
     ab = models.build_generator(128, head=head)(l_test).numpy()
     lowest = ab.min(axis=(0, 1, 2))
@@ -246,8 +261,8 @@ for head in ["seed", "tanh"]:
           f" pixels with a < 0: {negative[0]:.0%}, with b < 0: {negative[1]:.0%}")
 
 # %% [markdown]
-# What that costs: the true colours of some held-out images, and the same colours with
-# negative a and b cut to 0, the best the seed's generator could ever do. Blue turns magenta
+# What that costs: the true colors of some held-out images, and the same colors with
+# negative a and b cut to 0, the best the blog post's generator could ever do. Blue turns magenta
 # (its a was positive), cyan and green fade to gray.
 
 # %%
@@ -265,16 +280,16 @@ _ = axes[1, 0].set_ylabel("a, b >= 0")
 plt.show()
 
 # %% [markdown]
-# ## Seed defect 2: a discriminator that never sees the drawing
+# ## The blog post's defect 2: a discriminator that never sees the drawing
 #
-# The seed post's discriminator took ab alone (`Input(shape=(256, 256, 2))`). It can only ask
-# "do these look like colours from the training set?", not "do these colours fit this
+# The blog post's discriminator took ab alone (`Input(shape=(256, 256, 2))`). It can only ask
+# "do these look like colors from the training set?", not "do these colors fit this
 # drawing?": a green face passes as long as green patches occur somewhere in the data. The
-# generator's L1 loss is then the only thing tying colours to shapes. pix2pix's discriminator
+# generator's L1 loss is then the only thing tying colors to shapes. pix2pix's discriminator
 # is *conditional*: it sees L and ab together.
 #
-# `conditional=False` rebuilds the seed's version (it accepts `[l, ab]` like the other, and
-# ignores l). Give both the same colours on two different drawings (L and -L) and see how much
+# `conditional=False` rebuilds the blog post's version (it accepts `[l, ab]` like the other,
+# and ignores l). Give both the same colors on two different drawings (L and -L) and see how much
 # the patch scores move:
 
 # %% tags=["nbval-check-output"]
@@ -287,16 +302,26 @@ for conditional in [True, False]:
 
 # %% [markdown]
 # The unconditional discriminator's scores do not move at all: the drawing is invisible to
-# it.
+# it. (The printed changes say so; the conditional one's move, since it sees L.)
 #
 # ## Summary
 #
 # * The U-Net generator goes from L at full size down to 1 x 1 and back, with skip
-#   connections carrying the outlines across; about 10 million parameters at 128 px.
-# * The PatchGAN discriminator gives one logit per 70 x 70 patch (16 x 16 logits at 128 px),
-#   and sees L and ab together.
-# * The seed's ReLU-before-tanh head makes a, b >= 0 (no greens, no blues), and its
+#   connections carrying the outlines across; most of its parameters sit in the deep,
+#   small middle blocks.
+# * The PatchGAN discriminator gives one logit per 70 x 70 patch, and sees L and ab
+#   together.
+# * The blog post's ReLU-before-tanh head makes a, b >= 0 (no greens, no blues), and its
 #   ab-only discriminator ignores the drawing. Both are kept in `colorhelpers.models` only so
-#   that notebook 04 can compare them.
+#   that notebooks 04 and 08 can compare them.
 #
 # Next, notebook 04 trains the two networks against each other.
+#
+# ## Exercises
+#
+# 1. Build the generator with `filters=64`, pix2pix's own width. How many parameters does it
+#    have, and which blocks grew the most? (`block_table` tells you.)
+# 2. Use `receptive_field` to find how many discriminator layers a 256 px image would need
+#    for each logit to see at least a quarter of the image's width.
+# 3. Repeat the gradient check for a logit at the corner, `[0, 0, 0]`. Why is the patch it
+#    sees smaller than 70 x 70?

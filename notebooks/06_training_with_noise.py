@@ -25,50 +25,55 @@
 # * how to measure whether a trained generator uses its noise at all, and what the noise
 #   does to the held-out scores.
 #
-# **Module taught:** `colorhelpers.noise` (`NoiseChannel`, `output_spread`).
+# **Module taught:** `colorhelpers.noise` (`NoiseChannel`, `output_spread`), shown with
+# `show_source` where it is taught.
 #
 # **Run time:** about 12 minutes on a 2-core CPU for the two new runs on the bundled
 # cartoons (the third is notebook 04's; finished runs are read, not trained again, so after
 # notebook 08 this takes seconds), a minute or two on a GPU.
 
 # %% [markdown]
-# Set-up, as in every notebook: quiet TensorFlow, PNG figures, fixed seeds.
+# Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (same
+# initial weights, dropout masks and noise on every run), draws figures as PNG and returns
+# the settings.
 
 # %%
-import os
+from colorhelpers.tutorial import notebook_setup, show_source
 
-import colorhelpers
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-colorhelpers.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up log out of this cell
-import inspect
-
-import keras
-import numpy as np
-import tensorflow as tf
+settings = notebook_setup()
 
 from colorhelpers import noise
+
+config = settings.config
+print(f"image size: {config.image_size} px")
+
+# %% [markdown]
+# Besides the module taught: notebook 08's way of training variants side by side, the data
+# pipeline, the generator and a few pictures.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from matplotlib import colormaps
+
 from colorhelpers.ablation import Variant, format_table, run_of, run_variants
-from colorhelpers.config import tutorial_settings
 from colorhelpers.data import eval_batches, find_images
 from colorhelpers.evaluation import load_generator
+from colorhelpers.lab import AB_SCALE, l_ab_to_rgb
 from colorhelpers.models import build_generator
+from colorhelpers.plotting import show_image_table, to_uint8
 
-# %config InlineBackend.figure_formats = ["png"]
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
-keras.utils.set_random_seed(0)  # same initial weights, dropout masks and noise on every run
-settings = tutorial_settings()
-config = settings.config
-print("fixture mode" if settings.fixture else "full run", f"({config.image_size} px)")
 
 # %% [markdown]
 # ## Why noise?
 #
-# One gray drawing has many right colourings: a car can be red or blue. A generator that is
+# One gray drawing has many right colorings: a car can be red or blue. A generator that is
 # a plain function of L must pick one answer per input, and under an L1 loss that answer
-# is the *median* of the plausible colours, often a dull brown or gray. The GAN framework
+# is the *median* of the plausible colors, often a dull brown or gray. The GAN framework
 # has an answer: give the generator a random input z as well, G(L, z), so that each draw
-# of z can pick one vivid colouring, and let the discriminator judge whether each one looks
+# of z can pick one vivid coloring, and let the discriminator judge whether each one looks
 # real.
 #
 # Isola et al. (pix2pix, 2017, section 3.1) tried exactly that and reported that "the
@@ -82,10 +87,10 @@ print("fixture mode" if settings.fixture else "full run", f"({config.image_size}
 # ## The noise channel
 #
 # A Keras layer with its own seeded random stream. At inference it appends zeros (the mean
-# of the noise) instead, so that colourising an image always gives the same picture:
+# of the noise) instead, so that colorizing an image always gives the same picture:
 
 # %%
-print(inspect.getsource(noise.NoiseChannel.call))
+show_source(noise.NoiseChannel.call)
 
 # %% [markdown]
 # Two calls in training mode give different noise; inference mode gives zeros:
@@ -128,20 +133,68 @@ table = run_variants(variants, train_paths, heldout_paths, settings.variants_dir
 # %% [markdown]
 # ## Does the generator use its noise?
 #
-# `output_spread` colourises the held-out images several times in training mode (fresh
+# `output_spread` colorizes the held-out images several times in training mode (fresh
 # noise, fresh dropout masks) and averages how much each pixel's a and b vary between the
-# draws, in Lab units. As a yardstick: a just-noticeable colour difference is about 2.3.
+# draws, in Lab units:
 
 # %%
-print(inspect.getsource(noise.output_spread).split('"""')[0] + "...")
+show_source(noise.output_spread)
+
+# %% [markdown]
+# As a yardstick we take the just-noticeable difference of a plain distance in Lab (CIE76),
+# about 2.3 units: a change of color well below it is invisible.
 
 # %%
+JUST_NOTICEABLE = 2.3  # CIE76, in Lab units
 l_heldout = np.concatenate([batch[0] for batch in eval_batches(heldout_paths, config.image_size)])
-spreads = {}
+ab_heldout = np.concatenate([batch[1] for batch in eval_batches(heldout_paths, config.image_size)])
+generators, spreads = {}, {}
 for variant in variants:
-    trained, _ = load_generator(run_of(variant, settings.variants_dir))
-    spreads[variant.name] = noise.output_spread(trained, l_heldout)
-    print(f"{variant.name:24} output spread {spreads[variant.name]:5.2f} ab units")
+    generators[variant.name], _ = load_generator(run_of(variant, settings.variants_dir))
+    spreads[variant.name] = noise.output_spread(generators[variant.name], l_heldout)
+    print(f"{variant.name:24} output spread {spreads[variant.name]:5.2f} ab units,"
+          f" {spreads[variant.name] / JUST_NOTICEABLE:4.0%} of a just-noticeable difference")
+
+# %% [markdown]
+# What those numbers look like: one held-out drawing colorized by each generator four
+# times in training mode (each draw with fresh noise and fresh dropout masks), then once
+# in inference mode, the way `colorize` does it. The last column maps how much each pixel's
+# color moved between the draws, from black (not at all) to yellow (a just-noticeable
+# difference or more).
+
+# %%
+def draws_of(generator, l_norm, count=4):
+    """`count` outputs in training mode, then one in inference mode; weights left as they were.
+
+    Training mode also updates batch norm's moving statistics, so they are restored after.
+    """
+    saved = generator.get_weights()
+    try:
+        ab = [np.asarray(generator(l_norm, training=True)) for _ in range(count)]
+    finally:
+        generator.set_weights(saved)
+    return ab + [np.asarray(generator(l_norm, training=False))]
+
+
+# %% [markdown]
+# The draws run on all the held-out images at once (batch norm in training mode uses the
+# batch's statistics, so one image alone would be normalized differently); the picture
+# shows the first. The dropout layers and the noise channel draw from their own seeded
+# random streams, so the pictures are the same on every run of the notebook.
+
+# %%
+shown, count, rows = 0, 4, []
+heat = colormaps["inferno"]
+for variant in variants:
+    ab = draws_of(generators[variant.name], l_heldout, count)
+    pictures = [to_uint8(l_ab_to_rgb(l_heldout[shown], a[shown]).numpy()) for a in ab]
+    moved = np.std([a[shown] for a in ab[:count]], axis=0).mean(axis=-1) * AB_SCALE
+    rows.append(pictures + [to_uint8(heat(np.clip(moved / JUST_NOTICEABLE, 0, 1))[..., :3])])
+    print(f"{variant.name:24} {np.mean(moved >= JUST_NOTICEABLE):4.0%} of this drawing's pixels"
+          " change by a just-noticeable difference or more between draws")
+titles = [f"draw {i + 1}" for i in range(count)] + ["inference", "spread"]
+_ = show_image_table(rows, titles, [v.name for v in variants])
+plt.show()
 
 # %% [markdown]
 # ## What noise does to the scores
@@ -153,24 +206,72 @@ for variant in variants:
 print(format_table(table))
 
 # %% [markdown]
+# Each kind of noise against the default, metric by metric, with the size of each
+# difference:
+
+# %%
+higher_is_better = {"psnr": True, "ciede2000": False, "auc": True, "colorfulness_ratio": True}
+default = table[0]
+for row in table[1:]:
+    better = [m for m, up in higher_is_better.items() if (row[m] > default[m]) == up and row[m] != default[m]]
+    worse = [m for m in higher_is_better if m not in better and row[m] != default[m]]
+    deltas = ", ".join(f"{m} {row[m] - default[m]:+.3f}" for m in higher_is_better)
+    print(f"{row['name']:24} better than the default on: {', '.join(better) or 'none'};"
+          f" worse on: {', '.join(worse) or 'none'}\n{'':24} ({deltas})")
+
+# %% [markdown]
 # ## What we see
 #
-# Both of pix2pix's observations hold on cartoons. Trained with a noise channel and no
-# dropout, the generator changes its colours by about 0.3 ab units from one draw of z to the
-# next, far below the 2.3 of a just-noticeable difference: it learned to ignore z. Dropout
-# moves the output about three times as much, which is still below what anyone would see.
-# Neither turns the generator into a sampler of different colourings of one drawing; a
-# conditional GAN that does (BicycleGAN, Zhu et al. 2017) needs an extra loss that ties
-# the output back to z.
+# Compare the printed spreads with the yardstick. pix2pix's two observations predict that
+# a generator trained with a noise channel and no dropout learns to ignore z, so that its
+# spread stays far below a just-noticeable difference, and that dropout moves the output
+# more, though still little. The ratio of the two, from the numbers above:
+
+# %%
+z_only, dropout_only = spreads["noise channel instead"], spreads["dropout (default)"]
+print(f"noise channel alone: {z_only:.2f} ab units, below a just-noticeable difference:"
+      f" {z_only < JUST_NOTICEABLE}")
+print(f"dropout moves the output {dropout_only / max(z_only, 1e-9):.1f} times as much as the noise"
+      f" channel; below a just-noticeable difference: {dropout_only < JUST_NOTICEABLE}")
+
+# %% [markdown]
+# An average over every held-out pixel can hide where the changes happen: most pixels of
+# these cartoons are white background and outlines, where no noise moves the color. The
+# spread maps and the shares printed with the figure show the rest: dropout can shift the
+# tint of a large flat region visibly from one draw to the next, while a noise channel that
+# the generator has learned to ignore moves little. Either way the draws are variations of
+# one coloring, not different plausible colorings of the drawing. A conditional GAN that
+# samples those (BicycleGAN, Zhu et al. 2017) needs an extra loss that ties the output back
+# to z.
 #
-# On the scores, neither kind of noise helped in this run: swapping dropout for the noise
-# channel, or adding the channel to dropout, came out slightly worse than the default on
-# PSNR, CIEDE2000 and AuC, and about as colourful. (Differences this small are within what
-# another seed could change on 39 held-out images. The minutes are wall-clock time on a
-# 2-core CPU that was running other jobs too; a step with the extra channel costs about the
-# same as one without.) colorgan therefore keeps pix2pix's choice as its default: dropout
-# in training, no z, and dropout off when colourising, so that a picture does not change
-# from one call to the next.
+# On the scores, the comparison above says whether either kind of noise helped in this
+# run, and by how much. One run per variant, with one random seed, scored on a few dozen
+# held-out images, cannot tell differences of a few hundredths from chance (the minutes,
+# too, are wall-clock time on a machine that may have been running other jobs; a step with
+# the extra channel costs about the same as one without). colorgan therefore keeps
+# pix2pix's choice as its default, the simpler recipe: dropout in training, no z, and
+# dropout off when colorizing, so that a picture does not change from one call to the
+# next. Exercise 3 below is how to find out whether a margin is real.
+#
+# ## Summary
+#
+# * A noise input z is how a conditional GAN is meant to produce different colorings of
+#   one drawing; pix2pix found its generators ignore it, and kept only dropout.
+# * `NoiseChannel` appends N(0, 1) noise in training and zeros at inference;
+#   `output_spread` measures how much a trained generator's colors change between draws.
+# * Measured against a just-noticeable difference, the spread says whether the noise
+#   matters; the figure shows what that spread looks like on one drawing.
 #
 # Notebook 07 changes the other end of the generator, its encoder; notebook 08 puts every
 # ingredient side by side.
+#
+# ## Exercises
+#
+# 1. Call `output_spread` with `draws=2`, `8` and `32` for the default generator. How
+#    stable is the estimate?
+# 2. Train the "noise channel instead" variant with a larger noise: subclass
+#    `NoiseChannel` to draw N(0, 3²) and build the generator with it. Does the spread grow?
+# 3. Train the default and "+ noise channel" again with `seed=1` and `seed=2` (each into
+#    its own folder). Does the ordering of the table hold for every seed, and how large
+#    are the differences between seeds of the same recipe compared with those between
+#    recipes?

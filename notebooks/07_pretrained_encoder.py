@@ -18,61 +18,61 @@
 #
 # **What you will learn**
 #
-# * why an encoder pretrained on ImageNet can help a colouriser trained on a few hundred
+# * why an encoder pretrained on ImageNet can help a colorizer trained on a few hundred
 #   images;
 # * how VGG-16's five blocks become the encoder of a U-Net, and how a one-channel L image
-#   is fed to a network that expects a colour photo;
+#   is fed to a network that expects a color photo;
 # * how the weights are downloaded (once, checked, cached), what happens without a network,
 #   and how to tell which weights a run really used;
 # * what the pretrained encoder costs and buys on the bundled cartoons.
 #
 # **Module taught:** `colorhelpers.pretrained` (`build_vgg16_generator`,
-# `imagenet_vgg16_weights`).
+# `imagenet_vgg16_weights`), shown with `show_source` where it is taught.
 #
 # **Run time:** about 12 minutes on a 2-core CPU for the training run (VGG-16 is far larger
 # than colorgan's own encoder), a few minutes on a GPU. The first run with a network also
 # downloads 59 MB of weights.
 
 # %% [markdown]
-# Set-up: quiet TensorFlow, PNG figures, fixed seeds.
+# Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (same
+# initial decoder weights on every run), draws figures as PNG and returns the settings.
 
 # %%
-import os
+from colorhelpers.tutorial import notebook_setup, show_source
 
-import colorhelpers
+settings = notebook_setup()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-colorhelpers.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up log out of this cell
-import inspect
+from colorhelpers import pretrained
+
+config = settings.config
+print(f"image size: {config.image_size} px")
+
+# %% [markdown]
+# Besides the module taught: notebook 08's way of training variants side by side, the
+# file finder, and pictures.
+
+# %%
 import warnings
 
-import keras
 import matplotlib.pyplot as plt
 import tensorflow as tf
 from PIL import Image
 
-from colorhelpers import pretrained
 from colorhelpers.ablation import Variant, format_table, run_of, run_variants
-from colorhelpers.config import tutorial_settings
 from colorhelpers.data import find_images
 
-# %config InlineBackend.figure_formats = ["png"]
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
-keras.utils.set_random_seed(0)  # same initial decoder weights on every run
-settings = tutorial_settings()
-config = settings.config
-print("fixture mode" if settings.fixture else "full run", f"({config.image_size} px)")
 
 # %% [markdown]
 # ## Why a pretrained encoder?
 #
-# To colour a drawing, the generator must first recognise what is drawn: skin is not
-# coloured like fur, nor sky like water. colorgan's own encoder learns that from the
+# To color a drawing, the generator must first recognize what is drawn: skin is not
+# colored like fur, nor sky like water. colorgan's own encoder learns that from the
 # training images alone, a few hundred cartoons here. VGG-16 (Simonyan and Zisserman 2015)
 # learned to tell 1,000 kinds of objects apart on 1.2 million ImageNet photos; its
 # convolutional blocks compute features (edges, textures, parts of objects) that transfer
-# to other images. Using them as the U-Net's encoder is the seed post's second unfinished
-# section, and a common step in colourisation work (DeOldify, Shariatnia's tutorial with a
+# to other images. Using them as the U-Net's encoder is the blog post's second unfinished
+# section, and a common step in colorization work (DeOldify, Shariatnia's tutorial with a
 # pretrained ResNet).
 #
 # ## VGG-16 as a U-Net encoder
@@ -86,17 +86,23 @@ print("fixture mode" if settings.fixture else "full run", f"({config.image_size}
 print(pretrained.VGG16_TAPS)
 
 # %% [markdown]
-# VGG-16 was trained on colour photos in BGR order, on 0-255, with the ImageNet mean
+# VGG-16 was trained on color photos in BGR order, on 0-255, with the ImageNet mean
 # subtracted. A gray image has three equal channels, so L (scaled to [-1, 1]) is turned
 # into a gray level on 0-255, copied three times, and shifted by the ImageNet mean, all as
 # Keras layers inside the model.
 #
 # VGG-16 is big: at 128 px its convolutions cost about twice what colorgan's whole training
-# step does. It therefore sees the image at half size (colour varies slowly; a quarter of
+# step does. It therefore sees the image at half size (color varies slowly; a quarter of
 # the pixels makes it four times cheaper), so its maps are 1/2 to 1/32 of the image, and
-# layer normalisation brings its features, which run into the hundreds, to the scale the
+# layer normalization brings its features, which run into the hundreds, to the scale the
 # decoder expects. The full-size L joins the decoder's last block as its skip connection,
-# so the drawing's edges stay sharp:
+# so the drawing's edges stay sharp. The model, from the input on:
+
+# %%
+show_source(pretrained.build_vgg16_generator, start="l_input = ")
+
+# %% [markdown]
+# Built at 128 px, the shapes along the way:
 
 # %% tags=["nbval-check-output"]
 generator = pretrained.build_vgg16_generator(128, filters=32)
@@ -125,7 +131,7 @@ print(f"decoder:        {generator.count_params() - encoder.count_params():>10,}
 # control that shows how much comes from the pretrained features rather than from VGG-16's shape.
 
 # %%
-print(inspect.getsource(pretrained.imagenet_vgg16_weights).split('"""')[2].strip())
+show_source(pretrained.imagenet_vgg16_weights)
 
 # %% [markdown]
 # The test fixture never downloads anything (`encoder_weights="random"`); a full run asks
@@ -170,6 +176,18 @@ if asked != used:
 print(format_table(table))
 
 # %% [markdown]
+# The VGG-16 encoder against colorgan's own, metric by metric, and in time:
+
+# %%
+higher_is_better = {"psnr": True, "ciede2000": False, "auc": True, "colorfulness_ratio": True}
+ours, vgg = table
+better = [m for m, up in higher_is_better.items() if vgg[m] != ours[m] and (vgg[m] > ours[m]) == up]
+worse = [m for m in higher_is_better if m not in better and vgg[m] != ours[m]]
+print(f"VGG-16 encoder ({used} weights) better on: {', '.join(better) or 'none'};"
+      f" worse on: {', '.join(worse) or 'none'}")
+print(f"training time: {vgg['minutes'] / max(ours['minutes'], 1e-9):.1f} times colorgan's own encoder")
+
+# %% [markdown]
 # And the last epoch's held-out samples of each (gray input, output, truth):
 
 # %%
@@ -185,10 +203,31 @@ plt.show()
 # %% [markdown]
 # ## Reading the result
 #
-# Check the line above the table before drawing conclusions. A VGG-16 encoder that starts
-# from *random* weights (as in the test fixture, or on a machine without a network) is no
-# pretrained encoder at all: it is a much larger network learning from the same few
-# hundred images, and in the same number of epochs it does not beat colorgan's own small
-# encoder while costing several times the compute per step. The promise of this section
-# lies in the ImageNet weights; run this notebook on a machine with a network to measure
-# it, and compare the two tables.
+# Check the line saying which weights the run used before drawing conclusions. A VGG-16
+# encoder that starts from *random* weights (as in the test fixture, or on a machine
+# without a network) is no pretrained encoder at all: its features are random and frozen,
+# so only the decoder learns, from the same few hundred images, and there is no reason to
+# expect it to beat colorgan's own small encoder; the comparison above says how it fared.
+# The promise of this section lies in the ImageNet weights; run this notebook on a machine
+# with a network to measure it, and compare the two tables.
+#
+# ## Summary
+#
+# * VGG-16's five blocks, fed a gray image as a BGR photo, replace the U-Net's encoder;
+#   their feature maps become the skip connections of colorgan's decoder.
+# * The ImageNet weights are downloaded once, checksummed and cached; without a network
+#   the run goes on with random weights and its `config.json` says so.
+# * A frozen random encoder is a control, not a pretrained one: read which weights a run
+#   used before reading its scores.
+#
+# Next, notebook 08 puts this and every other ingredient side by side.
+#
+# ## Exercises
+#
+# 1. With a network, train the variant with ImageNet weights into a new folder and compare
+#    its table row with the random-weights run.
+# 2. Build the generator with `trainable_encoder=True` and count its trainable parameters.
+#    How much longer does an epoch take?
+# 3. VGG-16 sees the image at half size. Remove the `half_size` pooling (a copy of
+#    `build_vgg16_generator` in the notebook) and compare the shapes of the feature maps
+#    and the time of one training step.
