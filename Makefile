@@ -28,14 +28,14 @@ test: setup
 	  --ignore=colorhelpers/__main__.py --nbval-lax --nbval-current-env \
 	  --nbval-sanitize-with notebooks/sanitize.cfg -q --durations=5
 
-# Only the browser test of notebook 05's widgets (JupyterLab in headless Chromium).
+# Only the browser tests of notebooks 05 and 09 (JupyterLab in headless Chromium).
 browser-test: setup
-	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest tests/test_browser.py -q
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest tests/test_browser*.py -q
 
-# Refresh docs/widgets-epoch-slider.png from the real run in runs/ (after `make train`).
+# Refresh docs/widgets-epoch-slider.png and docs/hints-widget.png from the real run in runs/ (after `make train`).
 screenshots: setup
 	COLORGAN_BROWSER_RUNS=runs COLORGAN_UPDATE_SCREENSHOTS=1 TF_CPP_MIN_LOG_LEVEL=3 \
-	$(PY) -m pytest tests/test_browser.py -q
+	$(PY) -m pytest tests/test_browser*.py -q
 
 # Pair scripts and notebooks; after editing a script, `make sync execute` (sync keeps old outputs).
 sync: setup
