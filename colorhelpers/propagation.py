@@ -1,4 +1,4 @@
-"""Spreading a few colors over the regions they belong to: edge-aware optimisation on L.
+"""Spreading a few colors over the regions they belong to: edge-aware optimization on L.
 
 Taught in notebooks/09_hints.
 

@@ -14,14 +14,14 @@
 # ---
 
 # %% [markdown]
-# # 09 · Colour it your way: point hints, scribbles and a reference image
+# # 09 · Color it your way: point hints, scribbles and a reference image
 #
 # **What you will learn**
 #
 # * why colors predicted from gray alone are a guess: the same gray has many right answers;
 # * how to measure user hints without users: Zhang et al. (2017)'s simulated hints;
 # * three ways to make a result follow a few colors: hints as extra inputs of the generator,
-#   edge-aware propagation by optimisation on L (Levin, Lischinski and Weiss 2004), and
+#   edge-aware propagation by optimization on L (Levin, Lischinski and Weiss 2004), and
 #   their combination, the network's colors as the prior and the hints as constraints;
 # * a reference image (the same character, elsewhere in the frame and mirrored) as a global hint;
 # * a widget: click the gray image to place a color, the result follows.

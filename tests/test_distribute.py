@@ -1,6 +1,6 @@
 """Training under tf.distribute.MirroredStrategy on two logical CPUs matches one device.
 
-Logical devices must be configured before TensorFlow initialises, so the comparison runs
+Logical devices must be configured before TensorFlow initializes, so the comparison runs
 in a fresh Python process.
 """
 

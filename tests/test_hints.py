@@ -17,7 +17,8 @@ from colorhelpers.propagation import Propagator
 from colorhelpers.reference import reference_hints, regions, shifted_mirror
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_HINTS = Path("/work/shared/checks/make_hints.py")
+#: The measuring tool the issue names, in the shared/ folder beside the checkout (absent elsewhere).
+MAKE_HINTS = REPO.parent / "shared" / "checks" / "make_hints.py"
 
 
 def two_regions(size: int = 32) -> np.ndarray:
