@@ -67,10 +67,19 @@ def write_index(directory: Path, prefixes: list[str]) -> None:
     without one counts as "preserved" and would never be deleted by a later manager.
     """
     times = [Path(prefix + ".index").stat().st_mtime for prefix in prefixes]
-    # TF 2 writes this file only through a CheckpointManager, or through this v1 function.
-    tf.compat.v1.train.update_checkpoint_state(str(directory), prefixes[-1],
-                                               all_model_checkpoint_paths=prefixes,
-                                               all_model_checkpoint_timestamps=times)
+    # TF 2 writes this file only through a CheckpointManager, or through this v1 function,
+    # which logs a deprecation notice that means nothing to a user: keep it off the screen.
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        # Names relative to the folder, as the manager writes them: a copied run still works.
+        names = [Path(prefix).name for prefix in prefixes]
+        tf.compat.v1.train.update_checkpoint_state(str(directory), names[-1],
+                                                   all_model_checkpoint_paths=names,
+                                                   all_model_checkpoint_timestamps=times)
+    finally:
+        logger.setLevel(level)
 
 
 def keep_only_newest(manager: tf.train.CheckpointManager, checkpoint: tf.train.Checkpoint) -> None:

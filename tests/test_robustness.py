@@ -80,6 +80,14 @@ def test_a_finished_run_keeps_one_checkpoint_and_previews_of_every_epoch(run_3, 
     assert not list(run_3.root.rglob(".tmp-*"))
 
 
+def test_a_copied_finished_run_extends_and_keeps_one_checkpoint(run_copy, fixture_train, fixture_heldout):
+    index = (run_copy.checkpoints / "checkpoint").read_text()
+    assert str(run_copy.root) not in index and "run_3" not in index  # names relative to the folder
+    rows = train(fixture_train, fixture_heldout, run_copy.root, TINY.replace(epochs=4), verbose=0)
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4]
+    assert run_copy.checkpointed_epochs() == [4]
+
+
 @pytest.mark.parametrize(("keep_every", "kept"), [(0, [3, 4]), (3, [3, 4]), (2, [2, 3, 4]), (10, [3, 4])])
 def test_keep_every(tmp_path, fixture_train, fixture_heldout, keep_every, kept):
     config = TINY.replace(epochs=4, warmup_epochs=4)  # L1 only: quicker
