@@ -17,6 +17,7 @@ widget screenshot is also copied to docs/widgets-epoch-slider.png, the README's 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -29,6 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -175,13 +177,13 @@ def _stop_server(server: subprocess.Popen) -> None:
             pass
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(notebook_env, artifacts, tmp_path_factory):
-    """JupyterLab on loopback serving a copy of notebook 05; yields (base URL, token)."""
-    home = tmp_path_factory.mktemp("jupyterlab")
+@contextlib.contextmanager
+def serve_jupyterlab(notebook: Path, home: Path, notebook_env: dict[str, str],
+                     log_path: Path) -> Iterator[tuple[str, str]]:
+    """JupyterLab on loopback serving a copy of `notebook` from `home`; yields (base URL, token)."""
     notebooks = home / "notebooks"
     notebooks.mkdir()
-    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)  # Lab may write to it; keep the repo clean
+    shutil.copy(notebook, notebooks / notebook.name)  # Lab may write to it; keep the repo clean
     settings_dir = home / "user-settings"
     for name, value in LAB_SETTINGS.items():
         path = settings_dir / name
@@ -214,7 +216,6 @@ def jupyterlab(notebook_env, artifacts, tmp_path_factory):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
-    log_path = artifacts / "jupyterlab.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
@@ -223,6 +224,14 @@ def jupyterlab(notebook_env, artifacts, tmp_path_factory):
         yield base, token
     finally:
         _stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(notebook_env, artifacts, tmp_path_factory):
+    """JupyterLab on loopback serving a copy of notebook 05; yields (base URL, token)."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    with serve_jupyterlab(NOTEBOOK, home, notebook_env, artifacts / "jupyterlab.log") as lab:
+        yield lab
 
 
 def _wait_for_server(server: subprocess.Popen, runtime: Path, token: str, log_path: Path) -> str:

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -29,14 +26,11 @@ import numpy as np
 import pytest
 from test_browser import (  # noqa: F401  (page and browser_requirements are fixtures)
     ERROR_OUTPUT,
-    LAB_SETTINGS,
     _assert_no_widget_errors,
     _click_run_all,
-    _free_port,
-    _stop_server,
-    _wait_for_server,
     browser_requirements,
     page,
+    serve_jupyterlab,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,43 +62,14 @@ def lab(browser_requirements, artifacts, tmp_path_factory):  # noqa: F811
     """JupyterLab serving a copy of notebook 09 (fixture mode unless COLORGAN_BROWSER_RUNS)."""
     from colorhelpers.tutorial import FIXTURE_ENV, RUNS_ENV
 
-    home = tmp_path_factory.mktemp("jupyterlab_hints")
-    notebooks = home / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
-    settings_dir = home / "user-settings"
-    for name, value in LAB_SETTINGS.items():
-        path = settings_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-    for folder in ("config", "data", "runtime", "workspaces", "ipython"):
-        (home / folder).mkdir()
     real_runs = os.environ.get("COLORGAN_BROWSER_RUNS")
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)
     if real_runs:
-        env.update({RUNS_ENV: str(Path(real_runs).resolve()), FIXTURE_ENV: ""})
+        env = {RUNS_ENV: str(Path(real_runs).resolve()), FIXTURE_ENV: ""}
     else:
-        env.update({RUNS_ENV: str(tmp_path_factory.mktemp("hint_runs")), FIXTURE_ENV: "1"})
-    env.update(TF_CPP_MIN_LOG_LEVEL="3", JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               IPYTHONDIR=str(home / "ipython"))
-    token = secrets.token_hex(16)
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={_free_port()}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}", f"--LabApp.user_settings_dir={settings_dir}",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    log_path = artifacts / "jupyterlab.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
-    try:
-        yield _wait_for_server(server, home / "runtime", token, log_path), token
-    finally:
-        _stop_server(server)
+        env = {RUNS_ENV: str(tmp_path_factory.mktemp("hint_runs")), FIXTURE_ENV: "1"}
+    home = tmp_path_factory.mktemp("jupyterlab_hints")
+    with serve_jupyterlab(NOTEBOOK, home, env, artifacts / "jupyterlab.log") as lab:
+        yield lab
 
 
 def _kernel_idle(base: str, token: str) -> tuple[str, str] | None:
