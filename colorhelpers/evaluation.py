@@ -93,11 +93,17 @@ def _colorizer(generator: keras.Model, size: int) -> tf.types.experimental.Polym
         l_full, _ = normalize_lab(rgb_to_lab(rgb))
         small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
         ab_small = tf.cast(generator(small, training=False), tf.float32)
-        ab_full = tf.image.resize(ab_small, tf.shape(rgb)[:2], method="bilinear")[0]
-        color = with_luma(l_ab_to_rgb(l_full, ab_full), luma(rgb))
-        return tf.cast(tf.round(color * 255.0), tf.uint8)
+        return join_color(l_full, luma(rgb), ab_small)
 
     return colorize
+
+
+def join_color(l_full: tf.Tensor, target_luma: tf.Tensor, ab_small: tf.Tensor) -> tf.Tensor:
+    """ab at the model's size [1, s, s, 2], upsampled and joined with the full-resolution L
+    [h, w, 1] and luma [h, w]: uint8 RGB [h, w, 3] (colorizing and the hints share it)."""
+    ab_full = tf.image.resize(ab_small, tf.shape(l_full)[:2], method="bilinear")[0]
+    color = with_luma(l_ab_to_rgb(l_full, ab_full), target_luma)
+    return tf.cast(tf.round(color * 255.0), tf.uint8)
 
 
 def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarray:

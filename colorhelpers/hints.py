@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 from skimage.color import rgb2lab
 
 from colorhelpers.data import DataError, decode_rgb, exif_orientation
-from colorhelpers.evaluation import colorize_rgb, luma, with_luma
+from colorhelpers.evaluation import colorize_rgb, join_color, luma, with_luma
 from colorhelpers.lab import AB_SCALE, L_SCALE, l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.propagation import Propagator
 from colorhelpers.reference import Reference, reference_hints
@@ -189,9 +189,7 @@ def full_resolution(rgb: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
                               tf.TensorSpec([None, None, 2], tf.float32)])
 def join(l_full: tf.Tensor, target_luma: tf.Tensor, ab_small: tf.Tensor) -> tf.Tensor:
     """Scaled ab at the working size + full-res L and luma -> uint8 RGB, as colorize_rgb joins them."""
-    ab_full = tf.image.resize(ab_small[None], tf.shape(l_full)[:2], method="bilinear")[0]
-    color = with_luma(l_ab_to_rgb(l_full, ab_full), target_luma)
-    return tf.cast(tf.round(color * 255.0), tf.uint8)
+    return join_color(l_full, target_luma, ab_small[None])
 
 
 def compose(rgb: tf.Tensor, ab_small: tf.Tensor) -> tf.Tensor:
