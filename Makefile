@@ -1,5 +1,5 @@
 SHELL := /bin/bash
-# colorgan: `make train` (set up, then train on the bundled cartoons) and `make test`.
+# colorgan: `make train` (set up, then train on the bundled characters) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
@@ -16,10 +16,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed
 
-# The main job: train on the bundled data; results (weights, sample grids, metrics.csv,
-# TensorBoard logs) go to runs/cartoons. Run it again to resume or extend.
+# The main job: train on the bundled characters; results (weights, sample grids, metrics.csv,
+# TensorBoard logs) go to runs/characters, and its last generator becomes the model `colorize`
+# uses without --run (colorhelpers/shipped). Run it again to resume or extend.
 train: setup
-	$(PY) -m colorhelpers train --data data/cartoons --out runs/cartoons
+	$(PY) -m colorhelpers train --data data/characters --out runs/characters
+	$(PY) -m colorhelpers ship --run runs/characters
 
 # Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs).
 test: setup

@@ -7,19 +7,24 @@ models, training, a run directory on disk, evaluation and colorizing):
 - ``lab``: sRGB <-> CIELAB in TensorFlow ops (notebooks/01_lab_color_space);
 - ``data``: image files -> (L, ab) batches (02_data_pipeline);
 - ``models``: U-Net generator, PatchGAN discriminator (03_models);
-- ``config``, ``recipe``, ``training``, ``runs``: the recipe, what it builds, ``fit`` and
-  its callbacks, the files a run writes (04_training);
-- ``metrics``, ``plotting``, ``evaluation``: scores, pictures, widgets, colorizing files
-  (05_evaluation);
+- ``config``, ``recipe``, ``training``, ``callbacks``, ``checkpoints``, ``runs``: the
+  recipe, what it builds, ``fit`` and its callbacks, the files a run writes (04_training);
+  ``cache`` and ``distribute``: a decoded cache streamed from disk for sets bigger than
+  memory, several GPUs and machines (README, "Training on your own images");
+- ``metrics``, ``plotting``, ``evaluation``, ``diagnostics``: scores, pictures, widgets,
+  colorizing files of any shape, the saturation trade-off, failures explained, the shipped
+  model (05_evaluation);
 - ``noise``: a noise channel; does the generator use its noise? (06_training_with_noise);
 - ``pretrained``: VGG-16 as the U-Net's encoder (07_pretrained_encoder);
 - ``ablation``: variants trained and compared (08_ablation);
 - ``hints``, ``propagation``, ``reference``, ``hint_network``, ``hint_sweep``, ``hint_widget``:
   user hints (points, scribbles, a reference image), measured and clicked (09_hints);
+- ``motion``, ``temporal``, ``clips``: test clips with known motion, steady colors along
+  optical flow, GIF and video files a frame at a time (10_animation);
 - ``cli``: ``python -m colorhelpers ...``, also installed as the ``colorgan`` command (README).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"
 
 
 def import_tensorflow_quietly() -> None:

@@ -64,7 +64,7 @@ def ablation_variants(default: TrainConfig, default_run: Path | None = None) -> 
         Variant("without warm-up", default.replace(warmup_epochs=0)),
         Variant("L1 only (no GAN)", default.replace(warmup_epochs=default.epochs)),
         Variant("+ noise channel", default.replace(noise_channel=True)),
-        Variant("+ VGG-16 encoder", default.replace(encoder="vgg16")),
+        Variant("pix2pix's widths", default.replace(generator_max_filters=8 * default.generator_filters)),
     ]
 
 

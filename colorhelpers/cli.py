@@ -1,12 +1,19 @@
 """The command line: train, colorize and evaluate without Jupyter.
 
     python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
-                                 [--batch B] [--seed S] [--keep-every N]
-    python -m colorhelpers colorize --run RUN_DIR [--epoch K] --input FILE_OR_DIR --output DIR
-                                    [--hints FILE_OR_DIR] [--reference IMAGE]
-    python -m colorhelpers evaluate --run RUN_DIR --data DIR [--epoch K]
+                                 [--batch B] [--seed S] [--keep-every N] [--memory-budget-mb MB]
+                                 [--cache-dir DIR] [--strategy auto|one|mirrored|multiworker]
+    python -m colorhelpers colorize --input FILE_OR_DIR --output DIR [--run RUN_DIR] [--epoch K]
+                                    [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
+    python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
+    python -m colorhelpers ship --run RUN_DIR
+
+Without --run, `colorize` and `evaluate` use the model shipped with the package
+(colorhelpers/shipped, trained by `make train`); `ship` replaces it with a run's last generator.
 
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
+`colorize` also takes animated GIFs and videos (`colorhelpers.clips`): each is written in its
+own format, colored steadily over time; --hints and --reference then color its first frame.
 Each subcommand calls the same functions as the notebooks. Problems with the input
 (a missing folder, no usable image, a run with no checkpoint, a full disk) end the program
 with one line on stderr saying what is wrong, and exit status 2.
@@ -44,12 +51,27 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep the generator weights of every Nth epoch for colorize --epoch, "
                             "besides the last two (default 10; 1 keeps all, 0 only the last two); "
                             "every epoch stays browsable in notebook 05")
+    train.add_argument("--memory-budget-mb", type=float, metavar="MB",
+                       help="decode the training set into memory if it fits in MB, else decode it "
+                            "once into a cache on disk and stream it (default: a quarter of the "
+                            "machine's memory; 0 always streams)")
+    train.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where decoded caches go (default $COLORGAN_CACHE or ~/.cache/colorgan)")
+    train.add_argument("--strategy", default="auto",
+                       choices=("auto", "one", "mirrored", "multiworker"),
+                       help="auto: several machines when TF_CONFIG is set, else one device; "
+                            "mirrored: every local GPU (default auto)")
 
     colorize = commands.add_parser("colorize", help="colorize an image or a folder of images")
-    colorize.add_argument("--run", type=Path, required=True, help="a trained run directory")
+    colorize.add_argument("--run", type=Path, help="a trained run directory (default: the shipped model)")
     colorize.add_argument("--epoch", type=int, help="which epoch's generator (default: the last)")
-    colorize.add_argument("--input", type=Path, required=True, help="an image file or a folder")
-    colorize.add_argument("--output", type=Path, required=True, help="folder for the PNG results")
+    colorize.add_argument("--saturation", type=float, default=1.0,
+                          help="scale the automatic colors: below 1 duller and safer, above 1 more "
+                               "colorful (default 1)")
+    colorize.add_argument("--input", type=Path, required=True,
+                          help="an image, an animated GIF or a video (MP4, AVI, WebM...), or a folder")
+    colorize.add_argument("--output", type=Path, required=True,
+                          help="folder for the results: PNG for images, the same format for clips")
     colorize.add_argument("--hints", type=Path,
                           help='colors to follow: a .json list [{"x": X, "y": Y, "color": "#rrggbb"}] or an '
                                "RGBA .png scribble of the input's size; for a folder input, a folder of "
@@ -58,19 +80,28 @@ def _parser() -> argparse.ArgumentParser:
                           help="a color picture (e.g. the same character) whose colors guide the result")
 
     evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
-    evaluate.add_argument("--run", type=Path, required=True, help="a trained run directory")
+    evaluate.add_argument("--run", type=Path, help="a trained run directory (default: the shipped model)")
     evaluate.add_argument("--data", type=Path, required=True,
                           help="folder of color images (its heldout/ subfolder if it has one)")
     evaluate.add_argument("--epoch", type=int, help="which epoch (default: the last)")
+    evaluate.add_argument("--saturation", type=float, default=1.0, help="as for colorize (default 1)")
+
+    ship = commands.add_parser("ship", help="make a run's last generator the default model of colorize")
+    ship.add_argument("--run", type=Path, required=True, help="a trained run directory")
     return parser
 
 
 def _train(args: argparse.Namespace) -> int:
     from colorhelpers.config import TrainConfig, describe_schedule
     from colorhelpers.data import split_dataset
+    from colorhelpers.distribute import choose_strategy
     from colorhelpers.runs import RunDirectory
     from colorhelpers.training import train
 
+    # First: the multi-worker strategy must exist before any other TensorFlow operation runs.
+    strategy = choose_strategy(args.strategy)
+    if args.memory_budget_mb is not None and args.memory_budget_mb < 0:
+        raise ValueError(f"--memory-budget-mb must be 0 or more, got {args.memory_budget_mb:g}")
     run = RunDirectory(args.out)
     # Resuming keeps the run's own settings; flags given now override them.
     config = run.read_config() if run.config_file.exists() else TrainConfig()
@@ -82,7 +113,8 @@ def _train(args: argparse.Namespace) -> int:
     print(describe_schedule(config))
     if args.keep_every < 0:
         raise ValueError(f"--keep-every must be 0 or more, got {args.keep_every}")
-    rows = train(train_paths, heldout_paths, run.root, config, keep_every=args.keep_every)
+    rows = train(train_paths, heldout_paths, run.root, config, strategy=strategy, keep_every=args.keep_every,
+                 memory_budget_mb=args.memory_budget_mb, cache_dir=args.cache_dir)
     if rows:
         last = rows[-1]
         print(f"epoch {int(last['epoch'])}: PSNR {last['psnr']:.2f} dB, CIEDE2000 "
@@ -95,15 +127,18 @@ def _colorize(args: argparse.Namespace) -> int:
     import keras
     import tensorflow as tf
 
+    from colorhelpers.clips import ClipError, colorize_clip_file, is_clip, probe
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, decode_rgb, find_images
     from colorhelpers.evaluation import colorize_file, load_generator, open_run
 
+    _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
         raise DataError(f"--output {args.output}: exists and is not a folder; name a folder")
     if args.input.is_dir():
-        paths = find_images(args.input, require_color=False)
+        paths = find_images(args.input, require_color=False, also=is_clip)
     elif args.input.is_file():
-        problem = check_image(args.input).problem
+        # A clip that cannot be read stops here, in one line (probe raises ClipError).
+        problem = None if is_clip(args.input) and probe(args.input) else check_image(args.input).problem
         if problem:
             raise DataError(f"{args.input}: {problem}")
         paths = [args.input]
@@ -111,7 +146,9 @@ def _colorize(args: argparse.Namespace) -> int:
         raise DataError(f"{args.input}: no such file or folder")
     from colorhelpers.hints import colorize_file_with_hints, read_all_hints
 
-    hints = read_all_hints(args.hints, paths, single_input=not args.input.is_dir())
+    clips = {path for path in paths if is_clip(path)}  # GIFs and videos: colored steadily, frame by frame
+    hints = read_all_hints(args.hints, [p for p in paths if p not in clips],
+                           single_input=not args.input.is_dir())
     reference = None
     if args.reference is not None:
         problem = check_image(args.reference).problem if args.reference.is_file() else "no such file"
@@ -120,29 +157,58 @@ def _colorize(args: argparse.Namespace) -> int:
         reference = tf.image.convert_image_dtype(decode_rgb(str(args.reference)), tf.uint8, saturate=True)
         reference = reference.numpy()
     args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
-    run = open_run(args.run)
+    run = open_run(_run_dir(args.run))
     generator, epoch = load_generator(run, args.epoch)
     size = run.read_config().image_size
     progress = keras.utils.Progbar(len(paths), unit_name="image") if len(paths) > 1 else None
     for i, path in enumerate(paths, 1):
         try:
-            if path in hints or reference is not None:
+            if path in clips:
+                colorize_clip_file(generator, path, args.output, size, args.hints, reference,
+                                   saturation=args.saturation)
+            elif path in hints or reference is not None:
                 colorize_file_with_hints(generator, path, args.output, size, hints.get(path), reference)
             else:
-                colorize_file(generator, path, args.output, size)
+                colorize_file(generator, path, args.output, size, args.saturation)
         except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
             reason = err.message.splitlines()[0]
             warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
+        except ClipError as err:  # in a folder, a damaged clip is skipped like a damaged image
+            if not args.input.is_dir():
+                raise
+            warnings.warn(f"skipping {err}", SkippedImageWarning, stacklevel=1)
         if progress:
             progress.update(i)
-    print(f"colorized {len(paths)} image(s) with epoch {epoch} into {args.output}")
+    model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run.root})"
+    print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
     return 0
+
+
+def _run_dir(run: Path | None) -> Path:
+    """The run a command uses: the one named, else the model shipped with the package."""
+    from colorhelpers.evaluation import SHIPPED_RUN
+
+    return SHIPPED_RUN if run is None else run
+
+
+def _check_saturation(saturation: float) -> None:
+    if not 0.0 <= saturation <= 4.0:
+        raise ValueError(f"--saturation must be between 0 and 4, got {saturation:g}")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from colorhelpers.evaluation import evaluate_run, open_run
 
-    print(json.dumps(evaluate_run(open_run(args.run), args.data, args.epoch)))
+    _check_saturation(args.saturation)
+    print(json.dumps(evaluate_run(open_run(_run_dir(args.run)), args.data, args.epoch, args.saturation)))
+    return 0
+
+
+def _ship(args: argparse.Namespace) -> int:
+    from colorhelpers.evaluation import open_run, ship_run
+
+    weights = ship_run(open_run(args.run))
+    print(f"shipped {weights} ({weights.stat().st_size / 1e6:.1f} MB): colorize uses it without --run")
     return 0
 
 
@@ -159,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.runs import RunError
     from colorhelpers.training import TrainingError
 
-    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate}[args.command]
+    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship}[args.command]
     try:
         return command(args)
     except (DataError, RunError, TrainingError, ValueError) as err:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,18 +94,24 @@ def check_image(path: Path) -> ImageCheck:
     return ImageCheck(path, None, is_gray=spread <= GRAY_TOLERANCE)
 
 
-def find_images(folder: Path | str, *, require_color: bool = True) -> list[Path]:
+def find_images(folder: Path | str, *, require_color: bool = True,
+                also: Callable[[Path], bool] | None = None) -> list[Path]:
     """List the usable images in `folder` (not recursive), sorted by name.
 
     Unusable files are skipped with a `SkippedImageWarning` naming the file and the reason;
     with `require_color`, so are images that are already gray (there is no color to learn
     from them). Raises `DataError` if the folder is missing or holds no usable image.
+    Files for which `also(path)` is true are listed unchecked (`colorize` passes
+    `clips.is_clip`: GIFs and videos are checked frame by frame as they are read).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such folder")
     usable = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if also is not None and also(path):
+            usable.append(path)
+            continue
         check = check_image(path)
         problem = check.problem
         if problem is None and require_color and check.is_gray:

@@ -1,7 +1,8 @@
-"""Using a trained run: colorize images of any size, score a run, compare its epochs.
+"""Using a trained run: colorize images of any size and shape, score a run, compare its epochs.
 
 Taught in notebooks/05_evaluation. The command line (`python -m colorhelpers`) calls
-these same functions.
+these same functions. `SHIPPED_RUN` is the model that comes with the package (trained by
+`make train` on the bundled characters), used when no run is named.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.metrics import evaluate_generator, predict_ab
 from colorhelpers.plotting import gray_output_truth, show_images
 from colorhelpers.recipe import generator_for
-from colorhelpers.runs import RunDirectory, RunError, read_preview
+from colorhelpers.runs import RunDirectory, RunError, atomic_path, read_preview, write_atomically
+
+#: The run that ships inside the package: its config, metrics and last generator only.
+SHIPPED_RUN = Path(__file__).resolve().parent / "shipped"
 
 
 def open_run(run_dir: Path | str) -> RunDirectory:
@@ -37,7 +41,8 @@ def open_run(run_dir: Path | str) -> RunDirectory:
 def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.Model, int]:
     """The generator of `epoch` (the last saved one by default) and that epoch's number.
 
-    A missing or damaged weights file is a RunError naming the file and what to do.
+    It is built for any image shape (see `colorize_rgb`). A missing or damaged weights file
+    is a RunError naming the file and what to do.
     """
     epochs = run.saved_epochs()
     epoch = epochs[-1] if epoch is None else epoch
@@ -46,7 +51,7 @@ def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.M
         raise RunError(f"{run.root}: the generator of epoch {epoch} was not kept (kept: {kept}); "
                        "choose one of those, or train with --keep-every 1 to keep every epoch")
     path = run.generator_weights(epoch)
-    generator = generator_for(run.read_config())
+    generator = generator_for(run.read_config(), any_size=True)
     try:
         generator.load_weights(path)  # float16 on disk (float32 in older runs), cast on load
     # Keras and h5py report damaged or foreign files with many exception types.
@@ -81,50 +86,99 @@ def with_luma(rgb: tf.Tensor, target_luma: tf.Tensor) -> tf.Tensor:
     return tf.clip_by_value(target + scale * offset, 0.0, 1.0)
 
 
-@functools.lru_cache(maxsize=4)
-def _colorizer(generator: keras.Model, size: int) -> tf.types.experimental.PolymorphicFunction:
+#: How an image meets the network: "aspect" keeps its proportions (the shorter side becomes
+#: the model's size, the longer one is padded up to a multiple of it); "squash" resizes it
+#: to the model's square, distorting non-square images (colorgan before release 0.3).
+FITS = ("aspect", "squash")
+
+
+def working_shape(height: tf.Tensor, width: tf.Tensor, size: int) -> tuple[tf.Tensor, tf.Tensor]:
+    """The size the network sees an image at: the shorter side `size`, proportions kept."""
+    scale = size / tf.cast(tf.minimum(height, width), tf.float32)
+    return (tf.cast(tf.round(tf.cast(height, tf.float32) * scale), tf.int32),
+            tf.cast(tf.round(tf.cast(width, tf.float32) * scale), tf.int32))
+
+
+def predict_ab_at(generator: keras.Model, l_full: tf.Tensor, size: int, fit: str = "aspect") -> tf.Tensor:
+    """The generator's ab [1, h', w', 2] for L [h, w, 1] at any size, fitted as `fit` says."""
+    if fit == "squash" or generator.input_shape[1] is not None:  # a square-only network
+        small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
+        return tf.cast(generator(small, training=False), tf.float32)
+    height, width = working_shape(tf.shape(l_full)[0], tf.shape(l_full)[1], size)
+    small = tf.image.resize(l_full[None], [height, width], method="area", antialias=True)
+    # Every side must be a multiple of `size` for the U-Net's halvings: mirror the edges out.
+    pad_h, pad_w = (-height) % size, (-width) % size
+    padded = tf.pad(small, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="SYMMETRIC")
+    return tf.cast(generator(padded, training=False), tf.float32)[:, :height, :width]
+
+
+@functools.lru_cache(maxsize=8)
+def _colorizer(generator: keras.Model, size: int, saturation: float = 1.0,
+               fit: str = "aspect") -> tf.types.experimental.PolymorphicFunction:
     """`colorize_rgb`'s steps traced once into a graph that takes any image size.
 
     Run eagerly, the few dozen small TensorFlow ops cost as much as the network itself.
     """
+    if fit not in FITS:
+        raise ValueError(f"fit must be one of {FITS}, got {fit!r}")
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, 3], tf.float32)])
     def colorize(rgb: tf.Tensor) -> tf.Tensor:
         l_full, _ = normalize_lab(rgb_to_lab(rgb))
-        small = tf.image.resize(l_full[None], [size, size], method="area", antialias=True)
-        ab_small = tf.cast(generator(small, training=False), tf.float32)
+        ab_small = tf.clip_by_value(predict_ab_at(generator, l_full, size, fit) * saturation, -1.0, 1.0)
         return join_color(l_full, luma(rgb), ab_small)
 
     return colorize
 
 
 def join_color(l_full: tf.Tensor, target_luma: tf.Tensor, ab_small: tf.Tensor) -> tf.Tensor:
-    """ab at the model's size [1, s, s, 2], upsampled and joined with the full-resolution L
+    """ab at the model's size [1, h', w', 2], upsampled and joined with the full-resolution L
     [h, w, 1] and luma [h, w]: uint8 RGB [h, w, 3] (colorizing and the hints share it)."""
     ab_full = tf.image.resize(ab_small, tf.shape(l_full)[:2], method="bilinear")[0]
     color = with_luma(l_ab_to_rgb(l_full, ab_full), target_luma)
     return tf.cast(tf.round(color * 255.0), tf.uint8)
 
 
-def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int) -> np.ndarray:
-    """Colorize one image of any size: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
+def colorize_rgb(generator: keras.Model, rgb: tf.Tensor, size: int, saturation: float = 1.0,
+                 fit: str = "aspect") -> np.ndarray:
+    """Colorize one image of any size and shape: float RGB [h, w, 3] in, uint8 RGB [h, w, 3] out.
 
     Only the color is predicted at the model's size; it is upsampled and joined with the
     full-resolution L of the input, so edges stay as sharp as the input. (The blog post
     resized the whole RGB result instead, which blurred everything.) Finally the input's
     own luma is put back, so converting the output to gray gives the input's gray exactly.
-    Color inputs are treated as gray: only their lightness is used.
+    Color inputs are treated as gray: only their lightness is used. A tall or wide image
+    keeps its proportions (`fit="aspect"`, see FITS). `saturation` scales the predicted a and
+    b: below 1 duller and safer, above 1 more colorful and riskier (notebook 05 plots it).
     """
-    return _colorizer(generator, size)(tf.convert_to_tensor(rgb, tf.float32)).numpy()
+    return _colorizer(generator, size, float(saturation), fit)(tf.convert_to_tensor(rgb, tf.float32)).numpy()
 
 
-def colorize_file(generator: keras.Model, path: Path, output_dir: Path, size: int) -> Path:
+def colorize_file(generator: keras.Model, path: Path, output_dir: Path, size: int,
+                  saturation: float = 1.0) -> Path:
     """Colorize one image file into `output_dir/<name>.png`; returns the written path."""
     rgb = decode_rgb(str(path))
     out = Path(output_dir) / f"{Path(path).stem}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
-    tf.io.write_file(str(out), tf.io.encode_png(colorize_rgb(generator, rgb, size)))
+    tf.io.write_file(str(out), tf.io.encode_png(colorize_rgb(generator, rgb, size, saturation)))
     return out
+
+
+def ship_run(run: RunDirectory, destination: Path = SHIPPED_RUN) -> Path:
+    """Copy a run's config, metrics and last generator into `destination` (a small run
+    directory, by default the one inside the package); returns the weights file written."""
+    epoch = run.saved_epochs()[-1]
+    shipped = RunDirectory(destination)
+    target = shipped.generator_weights(epoch)
+    weights = run.generator_weights(epoch).read_bytes()
+    with atomic_path(target, len(weights)) as partial:
+        partial.write_bytes(weights)
+    for old in shipped.saved_epochs():  # only once the new file is complete
+        if old != epoch:
+            shipped.generator_weights(old).unlink()
+    write_atomically(shipped.config_file, run.config_file.read_text())
+    write_atomically(shipped.metrics_csv, run.metrics_csv.read_text())
+    return target
 
 
 def evaluation_images(data_dir: Path | str) -> list[Path]:
@@ -135,15 +189,16 @@ def evaluation_images(data_dir: Path | str) -> list[Path]:
     return find_images(data_dir)
 
 
-def evaluate_run(run: RunDirectory, data_dir: Path | str, epoch: int | None = None) -> dict[str, float]:
-    """PSNR, CIEDE2000, AuC and colorfulness ratio of one epoch on the images in `data_dir`.
+def evaluate_run(run: RunDirectory, data_dir: Path | str, epoch: int | None = None,
+                 saturation: float = 1.0) -> dict[str, float]:
+    """The metrics of one epoch on the images in `data_dir` (see `colorhelpers.metrics`).
 
     Images are scored at the run's training size, the way metrics.csv scores them.
     """
     generator, epoch = load_generator(run, epoch)
     paths = evaluation_images(data_dir)
     size = run.read_config().image_size
-    scores = evaluate_generator(generator, eval_batches(paths, size))
+    scores = evaluate_generator(generator, eval_batches(paths, size), saturation)
     return {"epoch": epoch, "images": len(paths), **scores}
 
 
@@ -192,19 +247,20 @@ class EpochBrowser:
     def names(self) -> list[str]:
         return [p.name for p in self.image_paths]
 
-    def triple(self, epoch: int, image: int) -> list[np.ndarray]:
+    def triple(self, epoch: int, image: int, saturation: float = 1.0) -> list[np.ndarray]:
         """[gray input, output at `epoch`, ground truth] of held-out image number `image`."""
         if epoch not in self._outputs:
             self._outputs[epoch] = self._predict(epoch)
         sl = slice(image, image + 1)
-        return [x[0] for x in gray_output_truth(self._l[sl], self._outputs[epoch][sl], self._ab[sl])]
+        ab = np.clip(self._outputs[epoch][sl] * saturation, -1.0, 1.0)
+        return [x[0] for x in gray_output_truth(self._l[sl], ab, self._ab[sl])]
 
-    def show(self, epoch: int, image: int) -> None:
+    def show(self, epoch: int, image: int, saturation: float = 1.0) -> None:
         """Widget callback: gray input, the output of `epoch`, and the truth, side by side."""
         import matplotlib.pyplot as plt
 
-        titles = ["gray input", f"epoch {epoch}", "ground truth"]
-        show_images(self.triple(epoch, image), titles)
+        title = f"epoch {epoch}" + (f", saturation {saturation:g}" if saturation != 1.0 else "")
+        show_images(self.triple(epoch, image, saturation), ["gray input", title, "ground truth"])
         plt.show()
 
     def compare(self, epoch_a: int, epoch_b: int, image: int) -> None:

@@ -64,11 +64,14 @@ def build_generator(
     head: str = "tanh",
     dropout: float = 0.5,
     noise_channel: bool = False,
+    max_filters: int | None = None,
+    any_size: bool = False,
 ) -> keras.Model:
     """U-Net from L [size, size, 1] to ab [size, size, 2], both in [-1, 1].
 
     The encoder halves the image down to 1x1 (log2(size) steps), doubling the filters up
-    to 8 x `filters`; the decoder mirrors it and concatenates the encoder's feature map of
+    to 8 x `filters` (pix2pix) or to `max_filters` if that is lower; the decoder mirrors it
+    and concatenates the encoder's feature map of
     the same size (the skip connections carry the edges of the drawing straight across).
     Dropout on the three innermost decoder blocks is pix2pix's source of noise;
     `noise_channel=True` adds the textbook one, a channel of N(0, 1) noise next to L
@@ -77,11 +80,16 @@ def build_generator(
     `head="tanh"` ends in one transposed convolution and tanh, so ab can take either sign.
     `head="relu_convs"` reproduces the blog post's ending: two ReLU convolutions before the tanh,
     which makes every predicted a and b >= 0 (no greens, no blues). Kept for comparison.
+
+    `any_size=True` accepts any height and width that are multiples of `image_size` (every
+    layer is a convolution), which is how non-square images are colorized undistorted.
     """
     # Shapes below are for the default 128 px and 32 filters, batch dimension first.
     depth = int(math.log2(image_size))  # 7 halvings: 128 -> 1
-    widths = [filters * min(2**i, 8) for i in range(depth)]  # [32, 64, 128, 256, 256, 256, 256]
-    l_input = keras.Input((image_size, image_size, 1), name="l")  # (batch, 128, 128, 1)
+    widest = filters * 8 if max_filters is None else min(max_filters, filters * 8)
+    widths = [min(filters * 2**i, widest) for i in range(depth)]  # [32, 64, 128, 128, 128, 128, 128]
+    side = None if any_size else image_size
+    l_input = keras.Input((side, side, 1), name="l")  # (batch, 128, 128, 1)
     x = NoiseChannel(name="noise")(l_input) if noise_channel else l_input
     skips = []
     for i, width in enumerate(widths):

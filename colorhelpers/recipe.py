@@ -29,17 +29,20 @@ def dtype_policy(name: str) -> Iterator[None]:
         keras.config.set_dtype_policy(previous)
 
 
-def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None) -> keras.Model:
+def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None,
+                  any_size: bool = False) -> keras.Model:
     """The untrained generator a config describes (used to train it and to reload it).
 
     `encoder_weights_file` starts a VGG-16 encoder from pretrained weights; without it the
     encoder starts random (and reloading a trained run overwrites every weight anyway).
+    `any_size` builds the U-Net for any multiple of the image size (the VGG-16 encoder stays
+    square).
     """
     if config.encoder == "vgg16":
         return build_vgg16_generator(config.image_size, config.generator_filters, config.dropout,
                                      encoder_weights_file)
     return build_generator(config.image_size, config.generator_filters, config.generator_head,
-                           config.dropout, config.noise_channel)
+                           config.dropout, config.noise_channel, config.generator_max_filters, any_size)
 
 
 def discriminator_for(config: TrainConfig) -> keras.Model:

@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from colorhelpers.cache import training_source
 from colorhelpers.callbacks import (
     PREVIEW_IMAGES,
     EpochArtifacts,
@@ -30,7 +31,8 @@ from colorhelpers.callbacks import (
 )
 from colorhelpers.checkpoints import keep_only_newest, make_checkpoint, restore_newest_intact
 from colorhelpers.config import TrainConfig
-from colorhelpers.data import eval_batches, training_batches
+from colorhelpers.data import eval_batches
+from colorhelpers.distribute import describe_strategy, same_on_every_worker, worker_count, worker_scratch
 from colorhelpers.recipe import (
     discriminator_for,
     dtype_policy,
@@ -149,10 +151,20 @@ class ColorGAN(keras.Model):
         return self._track({"generator_loss": gen_loss, "l1": l1, "adversarial": zero,
                             "discriminator_loss": zero})
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        """Nothing to trace (`build_gan` built it all). Keras 3.15 would average a first batch
+        over the replicas, which fails on (l, ab) pairs under MultiWorkerMirroredStrategy."""
+        if not all(layer.built for layer in self._flatten_layers(include_self=False)):
+            super()._maybe_symbolic_build(iterator, data_batch)
+
     def _track(self, values: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        results = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if worker_count(tf.distribute.get_strategy()) > 1:
+            # Keras 3.15 averages several workers' logs along axis 0, which a scalar lacks.
+            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+        return results
 
 
 def build_gan(config: TrainConfig, encoder_weights_file: Path | None = None) -> ColorGAN:
@@ -176,6 +188,8 @@ def train(
     verbose: int | str = "auto",
     strategy: tf.distribute.Strategy | None = None,
     keep_every: int = 10,
+    memory_budget_mb: float | None = None,
+    cache_dir: Path | str | None = None,
 ) -> list[dict[str, float]]:
     """Train (or resume) a run to `config.epochs` epochs; return the rows of metrics.csv.
 
@@ -187,15 +201,29 @@ def train(
     (1: all, 0: the two newest only), for `colorize --epoch`; every epoch's colors of the
     held-out images are kept for the epoch browser whatever `keep_every` says.
 
+    A set too big for `memory_budget_mb` is streamed from a decoded cache in `cache_dir`
+    (`colorhelpers.cache`); under several workers only the chief writes `run_dir`
+    (`colorhelpers.distribute`).
+
     Only one `train` at a time writes a run directory (a second one gets a RunError). A
     full or unwritable disk stops it with a TrainingError naming the file; its partial
     files are removed and the last complete checkpoint is kept, to resume from later.
     """
-    run = RunDirectory(Path(run_dir))
+    strategy = strategy or tf.distribute.get_strategy()
+    data_options = {"memory_budget_mb": memory_budget_mb, "cache_dir": cache_dir}
+    with worker_scratch(Path(run_dir), strategy) as root:
+        return _train_here(RunDirectory(root), train_paths, heldout_paths, config, verbose, strategy,
+                           keep_every, data_options)
+
+
+def _train_here(run: RunDirectory, train_paths: list[Path], heldout_paths: list[Path],
+                config: TrainConfig, verbose: int | str, strategy: tf.distribute.Strategy,
+                keep_every: int, data_options: dict) -> list[dict[str, float]]:
     run.check_resumable(config)
     try:
         with training_lock(run):
-            return _train_locked(run, train_paths, heldout_paths, config, verbose, strategy, keep_every)
+            return _train_locked(run, train_paths, heldout_paths, config, verbose, strategy, keep_every,
+                                 data_options)
     except Exception as err:
         problem = disk_problem(err)
         if problem is None:
@@ -215,8 +243,9 @@ def _train_locked(
     heldout_paths: list[Path],
     config: TrainConfig,
     verbose: int | str,
-    strategy: tf.distribute.Strategy | None,
+    strategy: tf.distribute.Strategy,
     keep_every: int,
+    data_options: dict,
 ) -> list[dict[str, float]]:
     remove_partial_files(run)  # left by a run that was killed or hit a full disk
     if list(run.checkpoints.glob("ckpt-*.index")):
@@ -228,7 +257,6 @@ def _train_locked(
     with dtype_policy("float16"):  # the same network in float16, to save each epoch's weights
         float16_generator = generator_for(config)
     keras.utils.set_random_seed(config.seed)  # after building that: it must not move the seeds
-    strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         gan = build_gan(config, encoder_weights_file)
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
@@ -240,6 +268,9 @@ def _train_locked(
                           RuntimeWarning, stacklevel=2)
     manager = tf.train.CheckpointManager(checkpoint, run.checkpoints, max_to_keep=2)
     first_epoch = int(epoch.numpy())
+    if not same_on_every_worker(strategy, first_epoch):
+        raise TrainingError(f"the workers would resume from different epochs (this one from {first_epoch}): "
+                            "put the run directory on storage that every worker reads")
     write_atomically(run.config_file, config.to_json())
     # Rows past the checkpoint belong to an epoch that will be trained again.
     run.write_metrics([r for r in run.read_metrics() if r["epoch"] <= first_epoch])
@@ -247,6 +278,13 @@ def _train_locked(
         return run.read_metrics()
 
     size, batch = config.image_size, config.batch_size
+    if verbose == "auto":
+        verbose = 1 if sys.stdout.isatty() else 2
+    data_line, batches_from = training_source(train_paths, size, batch, config.seed, config.flip,
+                                              progress=bool(verbose), **data_options)
+    if verbose:
+        print(describe_strategy(strategy))
+        print(data_line)
     heldout = eval_batches(heldout_paths, size, batch)
     shown = heldout_paths[:PREVIEW_IMAGES]
     previews = np.concatenate([l_norm for l_norm, _ in eval_batches(shown, size, batch)])
@@ -259,8 +297,6 @@ def _train_locked(
         keras.callbacks.TensorBoard(run.tensorboard, write_graph=False),
         SaveCheckpoint(manager, epoch),
     ]
-    if verbose == "auto":
-        verbose = 1 if sys.stdout.isatty() else 2
     # Two phases: the L1-only warm-up epochs, then adversarial training. Each phase is one
     # `fit` call whose batches start at the phase's first epoch, so a resumed run sees the
     # same batches as an uninterrupted one.
@@ -270,7 +306,7 @@ def _train_locked(
         if start >= end:
             continue
         gan.adversarial = adversarial
-        batches = training_batches(train_paths, size, batch, config.seed, start, config.flip)
+        batches = batches_from(start)
         gan.fit(batches, epochs=end, initial_epoch=start, steps_per_epoch=len(train_paths) // batch,
                 callbacks=callbacks, verbose=verbose, shuffle=False)
     keep_only_newest(manager, checkpoint)

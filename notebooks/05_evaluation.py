@@ -18,13 +18,17 @@
 #
 # **What you will learn**
 # - four ways to score a colorization (PSNR, CIEDE2000, AuC, colorfulness) and what each
-#   rewards;
+#   rewards, and why plain PSNR and AuC favor dull colors (rebalanced AuC and the
+#   colorfulness gap do not);
 # - how the run from notebook 04 improved per epoch, against the trivial "gray" answer;
 # - how to browse every epoch's output with widgets, and compare two epochs side by side;
-# - how to colorize an image larger than the model without blurring it.
+# - what the saturation control trades, measured; where the model fails, and why;
+# - how to colorize an image larger than the model, or not square, without blurring or
+#   distorting it; the model shipped with the package.
 #
 # **Modules taught:** `colorhelpers.metrics`, `colorhelpers.plotting`,
-# `colorhelpers.evaluation`, shown with `show_source` where they are taught.
+# `colorhelpers.evaluation`, `colorhelpers.diagnostics`, shown with `show_source` where
+# they are taught.
 #
 # **Run time:** under a minute on a CPU. Needs the run written by notebook 04
 # (or by `make train`).
@@ -38,9 +42,10 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import evaluation, metrics
+from colorhelpers import diagnostics, evaluation, metrics
 from colorhelpers.data import decode_rgb, eval_batches, find_images
-from colorhelpers.plotting import plot_metrics, show_images
+from colorhelpers.lab import rgb_to_lab
+from colorhelpers.plotting import gray_output_truth, plot_metrics, show_image_table, show_images
 
 run = evaluation.open_run(settings.run_dir)
 heldout_paths = find_images(settings.heldout_dir)
@@ -53,7 +58,7 @@ print(f"run {run.root.name}: epochs {run.saved_epochs()}, {len(heldout_paths)} h
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from ipywidgets import Dropdown, SelectionSlider, interact
+from ipywidgets import Dropdown, FloatSlider, SelectionSlider, interact
 from PIL import Image
 
 # %% [markdown]
@@ -99,9 +104,38 @@ stripes[:, ::2, :, 0] = 1.0  # red and black stripes
 print(f"gray: {metrics.colorfulness(gray)[0]:.1f}, red stripes: {metrics.colorfulness(stripes)[0]:.1f}")
 
 # %% [markdown]
+# ## Why plain PSNR and AuC favor dull colors
+#
 # The first three reward a cautious, desaturated answer: predicting ab = 0 everywhere (the
-# *gray answer*) is never far wrong. Colorfulness rewards boldness. A good colorizer must
-# do well on both, so every plot below shows the gray answer as a baseline.
+# *gray answer*) is never far wrong. Two reasons. Most pixels of a drawing are white
+# background, skin or outline, colors close to gray, so a gray guess is right on most of
+# the picture. And the error of a wrong guess grows with its distance from the truth: when
+# hair could be red or blue, gray is half as far from either as the wrong one of them. PSNR
+# and AuC average over pixels, so the few pixels of hair and clothes, which decide whether
+# a colorization looks right, hardly count.
+#
+# Two more numbers do not let dullness hide. Zhang et al. (2016) *rebalance* the AuC: each
+# pixel weighs inversely to how common its true color is (colors binned in 10 × 10 ab
+# squares), so that every color counts as much as white and skin. And the *colorfulness gap*
+# is the mean over images of |colorfulness of output − colorfulness of truth|: unlike the
+# ratio of the means, a dull image and a garish one cannot cancel out.
+
+# %%
+show_source(metrics.rebalanced_auc)
+
+# %% [markdown]
+# One red pixel among three gray ones, answered with gray: plain AuC hardly notices, the
+# rebalanced one halves the red pixel's share of the verdict.
+
+# %% tags=["nbval-check-output"]
+truth = np.zeros((1, 2, 2, 3))
+truth[0, 0, 0, 1:] = 60.0
+gray_guess = np.zeros_like(truth)
+print(f"plain AuC {metrics.ab_auc(gray_guess, truth)[0]:.3f}, "
+      f"rebalanced AuC {metrics.rebalanced_auc(metrics.auc_counts(gray_guess, truth)):.3f}")
+
+# %% [markdown]
+# Every plot below shows the gray answer as a baseline. Its scores on the held-out images:
 
 # %%
 heldout = eval_batches(heldout_paths, run.read_config().image_size)
@@ -135,25 +169,29 @@ print(f"last epoch's colorfulness ratio: {rows[-1]['colorfulness_ratio']:.2f} (t
 
 # %% [markdown]
 # The same numbers come from `evaluate_run`, which the command line's
-# `python -m colorhelpers evaluate` prints as JSON:
+# `python -m colorhelpers evaluate` prints as JSON, with the rebalanced AuC and the
+# colorfulness gap, which metrics.csv does not keep:
 
 # %%
 scores = evaluation.evaluate_run(run, settings.heldout_dir)
 print({name: round(value, 3) for name, value in scores.items()})
+print(f"rebalanced AuC {scores['auc_rebalanced']:.3f} against the gray answer's "
+      f"{gray_answer['auc_rebalanced']:.3f} (plain: {scores['auc']:.3f} against {gray_answer['auc']:.3f})")
 
 # %% [markdown]
 # ## Browsing epochs
 #
 # Move the slider to see how a held-out image's colors developed over training, and pick
-# another image from the list. `EpochBrowser` keeps each epoch's predictions once computed,
-# so going back is instant. (The widgets need a live kernel; on a static page you see the
-# last epoch.)
+# another image from the list; the saturation slider scales the colors as `colorize
+# --saturation` does (measured below). `EpochBrowser` keeps each epoch's predictions once
+# computed, so going back is instant. (The widgets need a live kernel; on a static page
+# you see the last epoch.)
 
 # %%
 browser = evaluation.EpochBrowser(run, heldout_paths)
 images = Dropdown(options=[(name, i) for i, name in enumerate(browser.names)], description="image")
 _ = interact(browser.show, epoch=SelectionSlider(options=browser.epochs, value=browser.epochs[-1]),
-             image=images)
+             image=images, saturation=FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1))
 
 # %% [markdown]
 # And two epochs side by side, with the truth on the right:
@@ -164,6 +202,68 @@ _ = interact(browser.compare,
              epoch_a=SelectionSlider(options=epochs, value=epochs[0], description="epoch A"),
              epoch_b=SelectionSlider(options=epochs, value=epochs[-1], description="epoch B"),
              image=Dropdown(options=images.options, description="image"))
+
+# %% [markdown]
+# ## Saturation: faithful against colorful
+#
+# `colorize --saturation S` multiplies the predicted a and b by S before they are joined
+# with the input's lightness: 0 gives the gray answer, 1 the network's own colors, above 1
+# bolder ones. Rather than argue which is best, score the last epoch at several:
+
+# %%
+show_source(diagnostics.saturation_sweep)
+
+# %%
+heldout_list = list(heldout)  # scored once per saturation
+generator, epoch = evaluation.load_generator(run)
+sweep = diagnostics.saturation_sweep(generator, heldout_list, [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0])
+_ = diagnostics.plot_saturation_sweep(sweep)
+plt.show()
+
+# %% [markdown]
+# Read off the sweep: the saturation with the lowest CIEDE2000, the one with the best
+# PSNR, and the range that beats the gray answer on CIEDE2000:
+
+# %%
+best_de = min(sweep, key=lambda r: r["ciede2000"])
+best_db = max(sweep, key=lambda r: r["psnr"])
+beats_gray = [r["saturation"] for r in sweep if r["ciede2000"] < sweep[0]["ciede2000"]]
+print(f"lowest CIEDE2000 at saturation {best_de['saturation']:g} "
+      f"(colorfulness ratio {best_de['colorfulness_ratio']:.2f}); best PSNR at {best_db['saturation']:g}")
+print(f"saturations that beat the gray answer on CIEDE2000: {beats_gray or 'none'}")
+for r in sweep:
+    print(f"saturation {r['saturation']:4g}: colorfulness gap {r['colorfulness_gap']:5.1f}, "
+          f"rebalanced AuC {r['auc_rebalanced']:.3f}")
+
+# %% [markdown]
+# ## Where it fails
+#
+# Averages hide the pictures that go wrong. `worst_images` finds the held-out images with
+# the highest CIEDE2000 and describes each mistake from its pixels: among the pixels that
+# are visibly wrong (CIEDE2000 above 10), which true color was painted as which.
+
+# %%
+show_source(diagnostics.Failure.why)
+
+# %%
+l_all = np.concatenate([batch[0] for batch in heldout_list])
+ab_all = np.concatenate([batch[1] for batch in heldout_list])
+failures = diagnostics.worst_images(generator, l_all, ab_all, count=4)
+for failure in failures:
+    print(f"{heldout_paths[failure.index].name}: {failure.why()}")
+
+# %% [markdown]
+# The four, as gray input, output and truth:
+
+# %%
+rows = []
+for failure in failures:
+    i = slice(failure.index, failure.index + 1)
+    ab_pred = metrics.predict_ab(generator, l_all[i])
+    rows.append([image[0] for image in gray_output_truth(l_all[i], ab_pred, ab_all[i])])
+_ = show_image_table(rows, ["gray input", "colorgan", "truth"],
+                     [heldout_paths[f.index].name.rsplit(".", 1)[0] for f in failures], width=2.2)
+plt.show()
 
 # %% [markdown]
 # ## Colorizing an image larger than the model
@@ -178,13 +278,12 @@ show_source(evaluation._colorizer, start="@tf.function")
 
 # %% [markdown]
 # To see the difference we need an image with more pixels than the model has. The bundled
-# cartoons were all stored at the model's own size when the dataset was built, and blowing
+# characters were all drawn at the model's own size when the dataset was built, and blowing
 # one up would only invent pixels (the sharp result would just be sharply interpolated).
-# So we make a bigger image from real pixels only: four held-out cartoons side by side, at
+# So we make a bigger image from real pixels only: four held-out characters side by side, at
 # their native size, in a 2 × 2 mosaic. The model sees it shrunk to its size.
 
 # %%
-generator, epoch = evaluation.load_generator(run)
 size = run.read_config().image_size
 tiles = [decode_rgb(str(path)).numpy() for path in heldout_paths[:4]]
 side = min(min(t.shape[:2]) for t in tiles)
@@ -217,7 +316,7 @@ print(f"full-resolution L (ours):  {luma_psnr(ours):.1f} dB")
 print(f"resized RGB (blog post):   {luma_psnr(blog_way):.1f} dB")
 
 # %% [markdown]
-# One cartoon of the mosaic at its native resolution, both ways:
+# One character of the mosaic at its native resolution, both ways:
 
 # %%
 crop = slice(0, side)
@@ -227,8 +326,51 @@ _ = show_images([gray_input, ours[crop, crop], blog_way[crop, crop]],
 plt.show()
 
 # %% [markdown]
-# The same function runs behind `python -m colorhelpers colorize --run RUN --input FILE_OR_DIR
-# --output DIR`, which handles any image size and aspect ratio, color or gray input.
+# ## Tall and wide images
+#
+# Sprites are tall. Squashing one into the model's square would make the network see thin,
+# stretched characters it never trained on. The generator is all convolutions, so it can
+# run on any size whose sides are multiples of its own: `predict_ab_at` shrinks the image
+# until its *shorter* side is the model's size, keeping its proportions, mirrors the edges
+# out to the next multiple, and crops the prediction back.
+
+# %%
+show_source(evaluation.predict_ab_at)
+
+# %% [markdown]
+# A tall test image with a known truth: two held-out characters, one above the other.
+# Colorized with proportions kept (`fit="aspect"`, the default) and squashed (`"squash"`,
+# colorgan before release 0.3); the output keeps the input's size either way:
+
+# %%
+tall = np.concatenate([tiles[0], tiles[1]], axis=0)
+fitted = {fit: evaluation.colorize_rgb(generator, tall, size, fit=fit) for fit in evaluation.FITS}
+truth_lab = rgb_to_lab(tall[None]).numpy()
+for fit, out in fitted.items():
+    error = metrics.ciede2000(rgb_to_lab(out[None] / 255.0).numpy(), truth_lab)[0]
+    print(f"{fit:7}: {out.shape[1]} x {out.shape[0]} px, CIEDE2000 {error:.2f}")
+_ = show_images([*fitted.values(), tall], [*fitted, "truth"], width=2.5)
+plt.show()
+
+# %% [markdown]
+# `python -m bench.shapes` measures both ways on every held-out pair, tall and wide (the
+# README has its table). The same functions run behind `python -m colorhelpers colorize
+# --input FILE_OR_DIR --output DIR`, which handles any image size and aspect ratio, color
+# or gray input.
+#
+# ## The model shipped with the package
+#
+# `colorize` without `--run` uses `colorhelpers/shipped`: the same recipe trained by `make
+# train` on all 1,524 training characters (this notebook's run used a third of them). Its
+# held-out scores against the gray answer's, and the figures `colorize` needs:
+
+# %%
+shipped = evaluation.open_run(evaluation.SHIPPED_RUN)
+shipped_scores = evaluation.evaluate_run(shipped, settings.heldout_dir)
+for name in ("psnr", "ciede2000", "auc", "auc_rebalanced", "colorfulness_ratio"):
+    print(f"{name:19} shipped {shipped_scores[name]:7.3f}   gray answer {gray_answer[name]:7.3f}")
+weights = shipped.generator_weights(shipped_scores["epoch"])
+print(f"shipped generator: {weights.name}, {weights.stat().st_size / 1e6:.1f} MB (float16)")
 #
 # ## Summary
 #
@@ -237,8 +379,12 @@ plt.show()
 #   answer.
 # - `metrics.csv` holds the scores of every epoch; `plot_metrics` draws them, and
 #   `EpochBrowser` shows any epoch's pictures on demand.
-# - `colorize_rgb` predicts only the colors at the model's size and keeps the input's
-#   full-resolution lightness, so a large image comes out as sharp as it went in.
+# - Plain PSNR and AuC favor dull answers; the rebalanced AuC and the colorfulness gap do
+#   not. The saturation sweep shows the trade-off in numbers, and `worst_images` says what
+#   went wrong where it went wrong.
+# - `colorize_rgb` predicts only the colors at the model's size, with the image's own
+#   proportions, and keeps the input's full-resolution lightness, so a large or tall image
+#   comes out as sharp and as undistorted as it went in.
 #
 # Next, notebook 06 asks whether the generator's randomness, noise or dropout, changes
 # its colors at all.
@@ -250,6 +396,9 @@ plt.show()
 # 2. Colorize one of your own pictures, larger than 128 px, with
 #    `python -m colorhelpers colorize` and look at the edges. Then convert the result to
 #    gray and compare it with the input's gray.
-# 3. Compute CIE76, the plain distance in Lab, on the held-out images for the last epoch
+# 3. Run `saturation_sweep` on `data/unseen-characters` (built by `python
+#    data/build_characters.py --unseen`, a style the model never saw). Does the best
+#    saturation move?
+# 4. Compute CIE76, the plain distance in Lab, on the held-out images for the last epoch
 #    and compare it with CIEDE2000. Which one is larger, and on which colors do they
 #    disagree most?

@@ -29,9 +29,9 @@
 # `side_by_side`), with `plotting.plot_tradeoff`, shown with `show_source` where they are
 # taught.
 #
-# **Run time:** about 20 minutes on a 2-core CPU after notebooks 04, 06 and 07 (three more
-# training runs; runs they trained are read, not trained again), about 40 if run right
-# after notebook 04, a few minutes on a GPU.
+# **Run time:** about 40 minutes on a 2-core CPU right after notebook 04 (five training
+# runs on 508 characters; runs notebook 06 trained are read, not trained again), a few
+# minutes on a GPU.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (every
@@ -52,7 +52,6 @@ print(f"image size: {config.image_size} px")
 # Besides the module taught: the data, the figures, and the warning notebook 07 explains.
 
 # %%
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -60,7 +59,6 @@ import tensorflow as tf
 
 from colorhelpers.data import eval_batches, find_images
 from colorhelpers.plotting import plot_tradeoff, show_grid
-from colorhelpers.pretrained import PretrainedWeightsWarning
 
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
 
@@ -97,11 +95,9 @@ for variant in variants:
 show_source(ablation.run_variants, start="table = []")
 
 # %% tags=["nbval-ignore-output"]
-train_paths = find_images(settings.train_dir)
+train_paths = settings.train_paths()
 heldout_paths = find_images(settings.heldout_dir)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", PretrainedWeightsWarning)  # notebook 07 shows it
-    table = ablation.run_variants(variants, train_paths, heldout_paths, settings.variants_dir)
+table = ablation.run_variants(variants, train_paths, heldout_paths, settings.variants_dir)
 
 # %% [markdown]
 # ## The table
@@ -204,7 +200,6 @@ for metric, up in list(higher_is_better.items()):
 corner = [r["name"] for r in trained
           if r["ciede2000"] < gray["ciede2000"] and r["colorfulness_ratio"] >= 0.6]
 print("in the corner:", ", ".join(corner) or "none")
-print(f"VGG-16 encoder's weights in this run: {by_name['+ VGG-16 encoder']['config'].encoder_weights}")
 
 # %% [markdown]
 # How to read those lines:
@@ -224,10 +219,12 @@ print(f"VGG-16 encoder's weights in this run: {by_name['+ VGG-16 encoder']['conf
 #   no greens and no blues; its line against the gray answer says what that cost here.
 # - **The noise channel**: notebook 06 measures that the generator ignores it; its line
 #   says whether it changed the scores.
-# - **The VGG-16 encoder**: its weights line says whether this run had ImageNet's
-#   features. Random frozen features are a control, not a pretrained encoder; whether
-#   ImageNet features beat colorgan's own encoder on cartoons is the measurement notebook
-#   07 makes on a machine with a network.
+# - **pix2pix's widths**: the generator's layers double up to 256 filters instead of
+#   stopping at 128 (`generator_max_filters`). Three times the weights (21 MB against
+#   6.8 MB as float16): its lines say whether they bought anything on these characters.
+# - **The VGG-16 encoder** is not in this table: notebook 07 compares it. Without a network
+#   it can only start from random weights, a control rather than a pretrained encoder, and
+#   it trains about three times slower than the default on a CPU.
 #
 # With the test fixture (two epochs at 32 px) none of this shows; the plots only have to
 # draw.
@@ -237,8 +234,8 @@ print(f"VGG-16 encoder's weights in this run: {by_name['+ VGG-16 encoder']['conf
 #
 # colorgan's first recipe (15 adversarial epochs, no warm-up, Keras' default batch norm)
 # lost to the gray answer on CIEDE2000 and AuC. These are the runs that found out why and
-# fixed it, in order, all on the bundled data's held-out split and measured on the same
-# 2-core CPU; each is reproducible with the `TrainConfig` fields named (the first two also
+# fixed it, in order, all on the held-out split of the clip-art cartoons colorgan bundled
+# before its characters (`data/cartoons`), measured on the same 2-core CPU; each is reproducible with the `TrainConfig` fields named (the first two also
 # need `colorhelpers.models.BATCH_NORM_MOMENTUM = 0.99`, the Keras default). This notebook
 # does not train them again: their numbers are a record, as measured at the time. The gray
 # answer and the final default are in the table above, computed.

@@ -262,7 +262,9 @@ def test_kill_and_resume(killed_and_resumed):
     assert run.checkpointed_epochs() == [6]
     generator, epoch = load_generator(run, 6)
     assert epoch == 6
-    assert generator.output_shape == (None, 32, 32, 2)
+    # built for any image shape (colorize keeps proportions), with the run's two channels
+    assert generator.output_shape == (None, None, None, 2)
+    assert generator.predict(np.zeros((1, 32, 64, 1), np.float32), verbose=0).shape == (1, 32, 64, 2)
 
 
 @pytest.fixture(scope="module")

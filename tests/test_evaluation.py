@@ -232,7 +232,8 @@ def test_with_luma_properties():
 def test_evaluate_run_matches_metrics_csv(trained_run, fixture_heldout, epoch):
     heldout_dir = fixture_heldout[0].parent
     scores = evaluate_run(trained_run, heldout_dir, epoch)
-    assert set(scores) == {"epoch", "images", "psnr", "ciede2000", "auc", "colorfulness_ratio"}
+    assert set(scores) == {"epoch", "images", "psnr", "ciede2000", "auc", "colorfulness_ratio",
+                           "auc_rebalanced", "colorfulness_gap"}
     assert scores["epoch"] == epoch
     assert scores["images"] == len(fixture_heldout)
     row = next(r for r in trained_run.read_metrics() if r["epoch"] == epoch)

@@ -11,11 +11,13 @@ from skimage import color
 from colorhelpers.data import eval_batches
 from colorhelpers.metrics import (
     ab_auc,
+    auc_counts,
     ciede2000,
     colorfulness,
     evaluate_generator,
     predict_ab,
     psnr,
+    rebalanced_auc,
 )
 
 
@@ -98,7 +100,8 @@ def heldout_batches(fixture_heldout):
 
 def test_gray_answer_has_no_colorfulness(heldout_batches):
     scores = evaluate_generator(None, heldout_batches)
-    assert set(scores) == {"psnr", "ciede2000", "auc", "colorfulness_ratio"}
+    assert set(scores) == {"psnr", "ciede2000", "auc", "colorfulness_ratio", "auc_rebalanced",
+                           "colorfulness_gap"}
     # Not exactly 0: with the sRGB matrix and D65 white that scikit-image also uses,
     # Lab (L, 0, 0) decodes to R, G, B differing by up to 0.01 of an 8-bit level
     # (inv(M) @ white = [1.00001, 0.99999, 1.00008]), a ratio of ~1e-4.
@@ -127,8 +130,31 @@ def test_perfect_generator_scores_perfectly(heldout_batches):
     assert scores["ciede2000"] == pytest.approx(0.0, abs=1e-6)
     assert scores["colorfulness_ratio"] == pytest.approx(1.0)
     assert scores["psnr"] >= 90.0
+    assert scores["auc_rebalanced"] == pytest.approx(1.0) and scores["colorfulness_gap"] < 1e-6
     gray = evaluate_generator(None, heldout_batches)
     assert gray["auc"] < scores["auc"] and gray["psnr"] < scores["psnr"]
+    # Gray is close to the common near-white pixels: rebalancing counts every color alike.
+    assert gray["auc_rebalanced"] < gray["auc"]
+    assert gray["colorfulness_gap"] > 1.0
+
+
+def test_rebalanced_auc_equals_plain_auc_within_one_color_bin():
+    lab_true = random_lab((2, 6, 6), seed=3)
+    lab_true[..., 1:] = [20.0, -15.0]  # every pixel in one ab bin
+    lab_pred = lab_true + np.random.default_rng(4).normal(0, 8, lab_true.shape)
+    assert rebalanced_auc(auc_counts(lab_pred, lab_true)) == pytest.approx(ab_auc(lab_pred, lab_true).mean())
+
+
+def test_rebalanced_auc_weighs_a_rare_color_like_a_common_one():
+    lab_true = np.zeros((1, 10, 10, 3))
+    lab_true[0, 0, 0, 1:] = [50.0, 50.0]  # 1 red pixel among 99 gray ones
+    wrong_on_rare = lab_true.copy()
+    wrong_on_rare[0, 0, 0, 1:] = 0.0
+    wrong_on_common = lab_true.copy()
+    wrong_on_common[0, 1:5, :, 1:] = [50.0, 50.0]  # 40 gray pixels painted red
+    plain = [ab_auc(p, lab_true)[0] for p in (wrong_on_rare, wrong_on_common)]
+    rebalanced = [rebalanced_auc(auc_counts(p, lab_true)) for p in (wrong_on_rare, wrong_on_common)]
+    assert plain[0] > plain[1] and rebalanced[0] < rebalanced[1]
 
 
 def test_predict_ab_returns_float32_numpy(heldout_batches):
