@@ -78,7 +78,7 @@ def main() -> None:
     if not args.skip_quality:
         print(f"\n{'set':14s} {'clip':5s} {'method':14s} {'warp':>6s} {'CIEDE2000':>9s}")
         for name, folder in SETS.items():
-            paths = sorted(Path(folder).glob("*"))[::3][: args.clips]
+            paths = sorted(p for p in Path(folder).glob("*") if p.is_file())[::3][: args.clips]
             if not paths:
                 print(f"{name}: no images in {folder}, skipped")
                 continue

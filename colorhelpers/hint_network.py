@@ -26,7 +26,7 @@ import tensorflow as tf
 from keras import layers
 
 from colorhelpers.data import training_batches
-from colorhelpers.models import _down, build_generator, decoder_block, pix2pix_init
+from colorhelpers.models import _down, build_generator, decoder_block, generator_widths, pix2pix_init
 
 #: Hints per training image: drawn uniformly from 0 to this.
 MAX_TRAIN_HINTS = 24
@@ -36,14 +36,14 @@ NEAR_HINT_RADIUS = 4
 
 
 def build_hint_generator(image_size: int, filters: int = 32, dropout: float = 0.5,
-                         hint_scale: float = 1.0) -> keras.Model:
+                         hint_scale: float = 1.0, max_filters: int | None = None) -> keras.Model:
     """`models.build_generator`'s U-Net with inputs L [s, s, 1] and hints [s, s, 3] (ab, mask).
 
     `hint_scale` multiplies the hint channels on the way in: with the new weights starting
     at zero, a larger input makes them learn that much faster relative to the rest.
     """
     depth = int(math.log2(image_size))
-    widths = [filters * min(2**i, 8) for i in range(depth)]
+    widths = generator_widths(image_size, filters, max_filters)
     l_input = keras.Input((image_size, image_size, 1), name="l")
     hint_input = keras.Input((image_size, image_size, 3), name="hints")
     x = layers.Concatenate()([l_input, layers.Rescaling(hint_scale)(hint_input)])
@@ -56,6 +56,13 @@ def build_hint_generator(image_size: int, filters: int = 32, dropout: float = 0.
     x = layers.Conv2DTranspose(2, 4, strides=2, padding="same", kernel_initializer=pix2pix_init())(x)
     ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
     return keras.Model([l_input, hint_input], ab, name="hint_generator")
+
+
+def hint_generator_like(automatic: keras.Model, image_size: int, hint_scale: float = 1.0) -> keras.Model:
+    """A hint generator with the same widths as `automatic`, so `warm_start` can copy it."""
+    convs = [layer for layer in automatic.layers if type(layer) is layers.Conv2D]
+    return build_hint_generator(image_size, convs[0].filters, hint_scale=hint_scale,
+                                max_filters=max(conv.filters for conv in convs))
 
 
 def warm_start(hint_generator: keras.Model, automatic: keras.Model) -> None:
@@ -92,7 +99,7 @@ def train_hint_generator(paths: list[Path], automatic: keras.Model, out: Path, s
                          batch_size: int = 16, seed: int = 0, learning_rate: float = 1e-4,
                          near_weight: float = NEAR_HINT_WEIGHT, hint_scale: float = 1.0) -> keras.Model:
     """Fine-tune a hint generator from `automatic` (or load `out` if it was trained already)."""
-    model = build_hint_generator(size, hint_scale=hint_scale)
+    model = hint_generator_like(automatic, size, hint_scale)
     out = Path(out)
     if out.exists():
         model.load_weights(out)
@@ -120,5 +127,5 @@ def train_hint_generator(paths: list[Path], automatic: keras.Model, out: Path, s
     return model
 
 
-__all__ = ["build_generator", "build_hint_generator", "simulate_hint_channels",
+__all__ = ["build_generator", "build_hint_generator", "hint_generator_like", "simulate_hint_channels",
            "train_hint_generator", "warm_start"]

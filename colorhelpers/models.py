@@ -58,6 +58,17 @@ def decoder_block(x, skip, filters: int, dropout: float):
     return layers.Concatenate()([x, skip])
 
 
+def generator_widths(image_size: int, filters: int, max_filters: int | None = None) -> list[int]:
+    """The encoder's filters per halving: doubling from `filters`, up to 8 x `filters` (pix2pix)
+    or `max_filters` if lower.
+
+    >>> generator_widths(128, 32, 128)
+    [32, 64, 128, 128, 128, 128, 128]
+    """
+    widest = filters * 8 if max_filters is None else min(max_filters, filters * 8)
+    return [min(filters * 2**i, widest) for i in range(int(math.log2(image_size)))]
+
+
 def build_generator(
     image_size: int,
     filters: int = 32,
@@ -86,8 +97,7 @@ def build_generator(
     """
     # Shapes below are for the default 128 px and 32 filters, batch dimension first.
     depth = int(math.log2(image_size))  # 7 halvings: 128 -> 1
-    widest = filters * 8 if max_filters is None else min(max_filters, filters * 8)
-    widths = [min(filters * 2**i, widest) for i in range(depth)]  # [32, 64, 128, 128, 128, 128, 128]
+    widths = generator_widths(image_size, filters, max_filters)  # [32, 64, 128, 128, 128, 128, 128]
     side = None if any_size else image_size
     l_input = keras.Input((side, side, 1), name="l")  # (batch, 128, 128, 1)
     x = NoiseChannel(name="noise")(l_input) if noise_channel else l_input

@@ -43,7 +43,8 @@ def test_each_variant_changes_only_its_ingredient(tmp_path):
     assert changed_fields(variants["without warm-up"].config, default) == {"warmup_epochs"}
     assert variants["L1 only (no GAN)"].config.warmup_epochs == default.epochs
     assert changed_fields(variants["+ noise channel"].config, default) == {"noise_channel"}
-    assert changed_fields(variants["+ VGG-16 encoder"].config, default) == {"encoder"}
+    assert changed_fields(variants["pix2pix's widths"].config, default) == {"generator_max_filters"}
+    assert variants["pix2pix's widths"].config.generator_max_filters == 8 * default.generator_filters
     assert len({v.slug for v in variants.values()}) == len(variants)  # one folder each
 
 

@@ -316,14 +316,20 @@ def test_hint_network_starts_as_the_automatic_one_and_trains(tmp_path, fixture_t
     import tensorflow as tf
 
     from colorhelpers.config import TrainConfig
-    from colorhelpers.hint_network import build_hint_generator, simulate_hint_channels, train_hint_generator
+    from colorhelpers.hint_network import (
+        build_hint_generator,
+        hint_generator_like,
+        simulate_hint_channels,
+        train_hint_generator,
+    )
     from colorhelpers.recipe import generator_for
 
     automatic = generator_for(TrainConfig(image_size=32, encoder_weights="random"))
     trained = train_hint_generator(fixture_train[:8], automatic, tmp_path / "h.weights.h5", 32, epochs=1,
                                    batch_size=4, hint_scale=10.0)
     assert (tmp_path / "h.weights.h5").exists()
-    fresh = build_hint_generator(32, hint_scale=10.0)
+    fresh = hint_generator_like(automatic, 32, hint_scale=10.0)
+    assert fresh.count_params() > build_hint_generator(32, 8).count_params()
     from colorhelpers.hint_network import warm_start
 
     warm_start(fresh, automatic)
