@@ -16,12 +16,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed
 
-# The main job: train on the bundled characters; results (weights, sample grids, metrics.csv,
-# TensorBoard logs) go to runs/characters, and its last generator becomes the model `colorize`
-# uses without --run (colorhelpers/shipped). Run it again to resume or extend.
+# The main job: train on the bundled anime characters; results (weights, sample grids,
+# metrics.csv, TensorBoard logs) go to runs/anime, and its last generator becomes the model
+# `colorize` uses without --run (colorhelpers/shipped). Run it again to resume or extend.
 train: setup
-	$(PY) -m colorhelpers train --data data/characters --out runs/characters
-	$(PY) -m colorhelpers ship --run runs/characters
+	$(PY) -m colorhelpers train --data data/anime --out runs/anime
+	$(PY) -m colorhelpers ship --run runs/anime
 
 # Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs).
 test: setup

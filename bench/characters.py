@@ -27,7 +27,7 @@ import_tensorflow_quietly()
 
 from colorhelpers.data import eval_batches  # noqa: E402
 from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
-from colorhelpers.metrics import evaluate_generator  # noqa: E402
+from colorhelpers.scoring import evaluate_generator  # noqa: E402
 
 FOLDERS = [Path("data/characters"), Path("data/unseen-characters"), Path("data/dicebear")]
 COLUMNS = ("psnr", "ciede2000", "auc", "auc_rebalanced", "colorfulness_ratio", "colorfulness_gap")

@@ -4,9 +4,9 @@
                                     [--skip-quality] [--skip-speed]
 
 Quality (the issue's Measure section), with the shipped model unless `--run` names another:
-for every 3rd image of data/cartoons/train (where `temporal`'s settings were chosen),
+for every 3rd image of data/cartoons/train (where `clips.flow`'s settings were chosen),
 data/characters/heldout and data/unseen-characters (a style never trained on), two clips
-(`colorhelpers.motion`): "pan", the window make_clip.py moves (1, 2 px a frame, 96x128),
+(`colorhelpers.clips.motion`): "pan", the window make_clip.py moves (1, 2 px a frame, 96x128),
 and "zoom", a window panning and zooming in by 2 % a frame (128x128) whose
 middle changes to another picture half-way. Printed per set and clip kind: warping error
 (ab units) and CIEDE2000 of the gray answer, per-frame coloring, colorgan's clip coloring,
@@ -14,9 +14,10 @@ and clip coloring with the first frame in color as the reference. With `--files 
 first N pan clips of each set also go through the files and the command line's code
 (GIF in, GIF out) and shared/checks/clip_eval.py scores them, when it is there.
 
-Speed: a 256x256 clip of 96 frames; per-frame coloring (`evaluation.colorize_rgb`, a frame
-at a time) against clip coloring (`temporal.ClipColorizer`), both in memory, and clip
-coloring of the same clip as a GIF file, read and written (`clips.colorize_clip_file`).
+Speed: a 256x256 clip of 96 frames; per-frame coloring (`colorize.colorize_rgb`, a frame
+at a time) against clip coloring (`Colorizer.frames` with `clips.SteadyGuide`), both in
+memory, and clip coloring of the same clip as a GIF file, read and written
+(`colorize.colorize_path`).
 Each rate is the median of 3 passes after a warm-up pass, measured in the same process.
 """
 
@@ -65,14 +66,17 @@ def main() -> None:
     import numpy as np
     from PIL import Image
 
-    from colorhelpers import clips, motion, temporal
-    from colorhelpers.evaluation import SHIPPED_RUN, colorize_rgb, load_generator, open_run
+    from colorhelpers.clips import CARRY, SteadyGuide, motion
+    from colorhelpers.colorize import Colorizer, colorize_path, colorize_rgb
+    from colorhelpers.evaluation import SHIPPED_RUN, load_generator, open_run
+    from colorhelpers.hints import HintGuide
 
     run = open_run(args.run or SHIPPED_RUN)
     generator, epoch = load_generator(run)
     size = run.read_config().image_size
-    print(f"{run.root}, epoch {epoch}, {size} px; carry {temporal.CARRY}, "
-          f"working grid {temporal.WORK_SIDE} px")
+    colorizer = Colorizer(generator, size)
+    print(f"{run.root}, epoch {epoch}, {size} px; carry {CARRY}, "
+          f"working grid: the network's shape (shorter side {size} px, or the frame's size if smaller)")
     rgb_of = lambda path: np.asarray(Image.open(path).convert("RGB"))  # noqa: E731
 
     if not args.skip_quality:
@@ -89,14 +93,12 @@ def main() -> None:
                          "zoom": motion.moving_clip(rgb_of(path), args.frames, 128, 128, (0.7, 1.3), 0.98,
                                                     change=other)}
                 for kind, clip in kinds.items():
-                    h, w = clip.gray[0].shape[:2]
-                    guide = clips.guide_for(generator, size, None, clip.truth[0])
+                    reference = SteadyGuide(first=HintGuide(reference_rgb=clip.truth[0]))
                     outputs = {
                         "gray": clip.gray,
                         "per-frame": [colorize_rgb(generator, f / 255.0, size) for f in clip.gray],
-                        "clip": list(temporal.ClipColorizer(generator, size, h, w).colorize(clip.gray)),
-                        "reference": list(temporal.ClipColorizer(generator, size, h, w, guide=guide,
-                                                                 fill=clips.spread_carried).colorize(clip.gray)),
+                        "clip": list(colorizer.frames(clip.gray, SteadyGuide())),
+                        "reference": list(colorizer.frames(clip.gray, reference)),
                     }
                     for method, frames in outputs.items():
                         table.setdefault((kind, method), []).append(
@@ -105,29 +107,29 @@ def main() -> None:
                 warp, de = np.mean(scores, axis=0)
                 print(f"{name:14s} {kind:5s} {method:14s} {warp:6.2f} {de:9.2f}", flush=True)
             if args.files and (CHECKS / "make_clip.py").exists():
-                score_files(paths[: args.files], generator, size, name)
+                score_files(paths[: args.files], colorizer, name)
 
     if args.skip_speed:
         return
     clip = motion.moving_clip(rgb_of(sorted(Path(SETS["cartoons (tuned)"]).glob("*"))[0]), 96, 256, 256)
     per_frame = rate(lambda: [colorize_rgb(generator, f / 255.0, size) for f in clip.gray], 96)
-    steady = rate(lambda: list(temporal.ClipColorizer(generator, size, 256, 256).colorize(clip.gray)), 96)
+    steady = rate(lambda: list(colorizer.frames(clip.gray, SteadyGuide())), 96)
     with tempfile.TemporaryDirectory() as tmp:
         gif = Path(tmp) / "clip.gif"
         Image.fromarray(clip.gray[0]).save(gif, save_all=True, duration=80, loop=0,
                                            append_images=[Image.fromarray(f) for f in clip.gray[1:]])
         out = Path(tmp) / "out"
-        files = rate(lambda: clips.colorize_clip_file(generator, gif, out, size, progress=False), 96)
+        files = rate(lambda: colorize_path(colorizer, gif, out, SteadyGuide()), 96)
     print(f"\n256x256, 96 frames: per-frame {per_frame:.1f} frames/s, clip {steady:.1f} frames/s "
           f"({steady / per_frame:.2f}x), clip GIF file to file {files:.1f} frames/s "
           f"(target {TARGET_FPS:.0f}: {'met' if min(steady, files) >= TARGET_FPS else 'MISSED'}); "
           f"load average {os.getloadavg()[0]:.1f}")
 
 
-def score_files(paths, generator, size, name) -> None:
+def score_files(paths, colorizer, name) -> None:
     """make_clip.py's clips through the files (GIF in and out), scored by clip_eval.py."""
-    from colorhelpers.clips import colorize_clip_file
-    from colorhelpers.evaluation import colorize_file
+    from colorhelpers.clips import SteadyGuide
+    from colorhelpers.colorize import colorize_path
 
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,12 +139,12 @@ def score_files(paths, generator, size, name) -> None:
                            capture_output=True)
             per_frame = clip_dir / "per-frame"
             for frame in sorted((clip_dir / "frames").glob("*.png")):
-                colorize_file(generator, frame, per_frame, size)
+                colorize_path(colorizer, frame, per_frame)
             outs = {"per-frame PNGs": per_frame,
-                    "clip GIF": colorize_clip_file(generator, clip_dir / "clip.gif", clip_dir / "o", size,
-                                                   progress=False),
-                    "clip MP4": colorize_clip_file(generator, clip_dir / "clip.mp4", clip_dir / "o", size,
-                                                   progress=False)}
+                    "clip GIF": colorize_path(colorizer, clip_dir / "clip.gif", clip_dir / "o",
+                                              SteadyGuide()),
+                    "clip MP4": colorize_path(colorizer, clip_dir / "clip.mp4", clip_dir / "o",
+                                              SteadyGuide())}
             for method, out in outs.items():
                 result = subprocess.run([sys.executable, CHECKS / "clip_eval.py", clip_dir, out],
                                         capture_output=True, text=True, check=True)

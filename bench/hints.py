@@ -38,10 +38,10 @@ def main() -> None:
     import numpy as np
     import tensorflow as tf
 
-    from colorhelpers.config import TrainConfig
     from colorhelpers.data import decode_rgb, find_images
     from colorhelpers.hints import HintColorizer, Hints, simulate_hints
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     if args.random_model:
         config = TrainConfig(encoder_weights="random")

@@ -66,7 +66,7 @@ def synthesize(folder: Path, count: int) -> None:
 
 def peak_memory_of_train(data: Path, work: Path, size: int, budget: float | None) -> tuple[float, float]:
     """(peak resident MB, seconds) of one `train` process: one warm-up epoch, 8 filters."""
-    from colorhelpers.config import TrainConfig
+    from colorhelpers.training import TrainConfig
 
     run = Path(tempfile.mkdtemp(dir=work, prefix="run-"))
     config = TrainConfig(image_size=size, epochs=1, warmup_epochs=1, generator_filters=8,
@@ -114,10 +114,9 @@ def fit_images_per_s(gan, batches, batch_size: int, steps: int) -> float:
 
 def speed(paths: list[Path], work: Path, size: int, steps: int, repeats: int) -> dict[str, float]:
     """images/s from memory and from the decoded cache, measured in turns (median of each)."""
-    from colorhelpers.cache import open_or_build, streamed_batches
-    from colorhelpers.config import TrainConfig
     from colorhelpers.data import training_batches
-    from colorhelpers.training import build_gan
+    from colorhelpers.data.cache import open_or_build, streamed_batches
+    from colorhelpers.training import TrainConfig, build_gan
 
     config = TrainConfig(image_size=size, warmup_epochs=0)
     cache = open_or_build(paths, size, work / "cache", progress=False)
@@ -134,9 +133,8 @@ def speed(paths: list[Path], work: Path, size: int, steps: int, repeats: int) ->
 def gpu_figures(paths: list[Path], work: Path, steps: int, repeats: int) -> None:
     import tensorflow as tf
 
-    from colorhelpers.cache import open_or_build, streamed_batches
-    from colorhelpers.config import TrainConfig
-    from colorhelpers.training import build_gan
+    from colorhelpers.data.cache import open_or_build, streamed_batches
+    from colorhelpers.training import TrainConfig, build_gan
 
     gpus = tf.config.list_physical_devices("GPU")
     if not gpus:
@@ -175,7 +173,7 @@ def main() -> None:
                 print(f"wrote {count} images to {folder} in {time.perf_counter() - started:.0f} s")
 
         from colorhelpers import import_tensorflow_quietly
-        from colorhelpers.cache import default_memory_budget
+        from colorhelpers.data.cache import default_memory_budget
 
         import_tensorflow_quietly()
         print(f"\npeak memory of one `train` epoch at {args.size} px (8 filters), automatic budget "

@@ -20,17 +20,11 @@ from colorhelpers import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
+from colorhelpers.color import rgb_to_lab  # noqa: E402
+from colorhelpers.colorize import FITS, colorize_rgb  # noqa: E402
 from colorhelpers.data import decode_rgb  # noqa: E402
-from colorhelpers.evaluation import (  # noqa: E402
-    FITS,
-    SHIPPED_RUN,
-    colorize_rgb,
-    evaluation_images,
-    load_generator,
-    open_run,
-)
-from colorhelpers.lab import rgb_to_lab  # noqa: E402
-from colorhelpers.metrics import ciede2000, psnr  # noqa: E402
+from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
+from colorhelpers.scoring import ciede2000, psnr  # noqa: E402
 
 
 def test_images(paths: list[Path]) -> dict[str, list[np.ndarray]]:

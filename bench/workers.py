@@ -31,7 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 if TYPE_CHECKING:
-    from colorhelpers.config import TrainConfig
+    from colorhelpers.training import TrainConfig
 
 TRAIN_DIR = Path(__file__).resolve().parent.parent / "data" / "cartoons" / "train"
 
@@ -88,8 +88,8 @@ def train_blog(opts: Options) -> dict:
 def blog_nets_gan(config: TrainConfig) -> keras.Model:
     """The blog post's two networks inside colorgan's compiled `ColorGAN` step."""
     from bench import blog_reference as blog
-    from colorhelpers.recipe import optimizer_for
     from colorhelpers.training import ColorGAN
+    from colorhelpers.training.recipe import optimizer_for
 
     size = config.image_size
     critic = blog.get_discriminator(size)
@@ -107,9 +107,8 @@ def train_colorgan(opts: Options) -> dict:
     Extras: `blog_nets` runs (c), the blog post's networks in the same step; `config`
     overrides TrainConfig fields and `feed="constant"` feeds one fixed batch (experiments.py).
     """
-    from colorhelpers.config import TrainConfig
     from colorhelpers.data import find_images, training_batches
-    from colorhelpers.training import build_gan
+    from colorhelpers.training import TrainConfig, build_gan
 
     config = TrainConfig(image_size=opts["size"], batch_size=opts["batch"], **opts.get("config", {}))
     keras.utils.set_random_seed(config.seed)
@@ -176,8 +175,8 @@ def inference_paths(opts: Options) -> list[Path]:
 
 def colorgan_generator(size: int) -> keras.Model:
     """An untrained generator of the default recipe: speed does not depend on the weights."""
-    from colorhelpers.config import TrainConfig
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     return generator_for(TrainConfig(image_size=size))
 
@@ -208,8 +207,8 @@ def infer_blog(opts: Options) -> dict:
 
 def infer_colorgan(opts: Options) -> dict:
     """colorgan per image: `decode_rgb` of the file, then `evaluation.colorize_rgb`."""
+    from colorhelpers.colorize import colorize_rgb
     from colorhelpers.data import decode_rgb
-    from colorhelpers.evaluation import colorize_rgb
 
     generator = colorgan_generator(opts["size"])
     return per_image(lambda path: colorize_rgb(generator, decode_rgb(str(path)), opts["size"]), opts)
@@ -222,7 +221,7 @@ def infer_batched(opts: Options) -> dict:
     of its per-image steps from the cost of its larger network.
     """
     from colorhelpers.data import eval_batches
-    from colorhelpers.metrics import predict_ab
+    from colorhelpers.scoring import predict_ab
 
     if opts.get("blog_nets"):
         from bench import blog_reference as blog

@@ -1,27 +1,33 @@
-"""colorhelpers: the code behind the colorgan notebooks.
+"""colorhelpers: the code behind the colorgan notebooks, one part per part of the series.
 
-One module per idea, in the order data flows through them (files, Lab tensors, batches,
-models, training, a run directory on disk, evaluation and colorizing):
+The folder reads like the series' table of contents, in the order data flows (files, Lab
+tensors, batches, models, training, a run directory on disk, evaluation and colorizing);
+a module imports only from the parts above it:
 
-- ``tutorial``: one call sets a notebook up (every notebook);
-- ``lab``: sRGB <-> CIELAB in TensorFlow ops (notebooks/01_lab_color_space);
-- ``data``: image files -> (L, ab) batches (02_data_pipeline);
-- ``models``: U-Net generator, PatchGAN discriminator (03_models);
-- ``config``, ``recipe``, ``training``, ``callbacks``, ``checkpoints``, ``runs``: the
-  recipe, what it builds, ``fit`` and its callbacks, the files a run writes (04_training);
-  ``cache`` and ``distribute``: a decoded cache streamed from disk for sets bigger than
-  memory, several GPUs and machines (README, "Training on your own images");
-- ``metrics``, ``plotting``, ``evaluation``, ``diagnostics``: scores, pictures, widgets,
-  colorizing files of any shape, the saturation trade-off, failures explained, the shipped
-  model (05_evaluation);
-- ``noise``: a noise channel; does the generator use its noise? (06_training_with_noise);
-- ``pretrained``: VGG-16 as the U-Net's encoder (07_pretrained_encoder);
-- ``ablation``: variants trained and compared (08_ablation);
-- ``hints``, ``propagation``, ``reference``, ``hint_network``, ``hint_sweep``, ``hint_widget``:
-  user hints (points, scribbles, a reference image), measured and clicked (09_hints);
-- ``motion``, ``temporal``, ``clips``: test clips with known motion, steady colors along
-  optical flow, GIF and video files a frame at a time (10_animation);
-- ``cli``: ``python -m colorhelpers ...``, also installed as the ``colorgan`` command (README).
+- ``color``: sRGB <-> CIELAB, and where predicted color meets an input's lightness (01);
+- ``data``: image files checked and decoded, ``tf.data`` batches of (L, ab) (02);
+  ``data.cache`` streams sets bigger than memory from a decoded cache (README);
+- ``models``: pix2pix's U-Net and PatchGAN (03), a noise channel (06), VGG-16 as the
+  encoder (07), a U-Net that takes hints (09);
+- ``scoring``: PSNR, CIEDE2000, AuC, colorfulness, sample grids and figures (05; training
+  scores every epoch with them, so they come first);
+- ``training``: the recipe, the GAN's step, ``fit`` with callbacks, checkpoints, the run
+  directory, several GPUs and machines (04);
+- ``evaluation``: open, score, browse and ship a trained run, failures explained (05),
+  variants side by side (08);
+- ``colorize``: the one road for colorizing: frames in (a still is one frame), the
+  network's colors on one working grid, a guide, the join with the input's own lightness,
+  one writer per output kind (05);
+- ``hints``: hint points, edge-aware propagation, a reference image, as a guide on the
+  road; measured and clicked (09);
+- ``clips``: steady colors along the optical flow as a guide on the road, test clips with
+  known motion (10);
+- ``tutorial``: one call sets a notebook up; ``cli``: ``python -m colorhelpers ...``, also
+  installed as the ``colorgan`` command (README).
+
+The teaching core, what notebooks 01-05 import (``color``, ``data``, ``models``,
+``scoring``, ``training``, ``evaluation``, ``colorize``, ``tutorial``), is 4,046 lines and
+imports none of the tool-only parts (``hints``, ``clips``, ``cli``: 1,798 lines).
 """
 
 __version__ = "0.3.0"

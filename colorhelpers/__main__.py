@@ -1,4 +1,4 @@
-"""`python -m colorhelpers ...`: see colorhelpers.cli."""
+"""`python -m colorhelpers ...`: the command line of the README (see colorhelpers.cli)."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""The command line: train, colorize and evaluate without Jupyter.
+"""The command line of the README: train, colorize and evaluate without Jupyter.
 
     python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
                                  [--batch B] [--seed S] [--keep-every N] [--memory-budget-mb MB]
@@ -12,11 +12,15 @@ Without --run, `colorize` and `evaluate` use the model shipped with the package
 (colorhelpers/shipped, trained by `make train`); `ship` replaces it with a run's last generator.
 
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
-`colorize` also takes animated GIFs and videos (`colorhelpers.clips`): each is written in its
-own format, colored steadily over time; --hints and --reference then color its first frame.
-Each subcommand calls the same functions as the notebooks. Problems with the input
-(a missing folder, no usable image, a run with no checkpoint, a full disk) end the program
-with one line on stderr saying what is wrong, and exit status 2.
+`colorize` sends every input down the one road (`colorhelpers.colorize`) with its guide: none,
+hints or a reference (`colorhelpers.hints`), and for animated GIFs and videos steady colors
+along the flow (`colorhelpers.clips`; --reference colors the first frame, and --hints the
+frames they name, carried forward and backward).
+Each clip is written in its own format. --keyframes and --keyframe color a clip from frames
+colored by hand (`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as
+the notebooks. Problems with the input (a missing folder, no usable image, a run with no
+checkpoint, a full disk) end the program with one line on stderr saying what is wrong, and
+exit status 2.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, required=True, help="run directory; reused to resume")
     train.add_argument("--epochs", type=int, help="total epochs to reach (default 30)")
     train.add_argument("--warmup", type=int,
-                       help="of which the first N train the generator on L1 alone (default 15)")
+                       help="of which the first N train the generator on L1 alone (default: all of "
+                            "them; 15 trains pix2pix's GAN over the second half)")
     train.add_argument("--size", type=int, help="training image size, a power of two (default 128)")
     train.add_argument("--batch", type=int, help="batch size (default 16)")
     train.add_argument("--seed", type=int, help="random seed (default 0)")
@@ -75,7 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     colorize.add_argument("--hints", type=Path,
                           help='colors to follow: a .json list [{"x": X, "y": Y, "color": "#rrggbb"}] or an '
                                "RGBA .png scribble of the input's size; for a folder input, a folder of "
-                               "<stem>.json or <stem>.png (images without one are colored automatically)")
+                               "<stem>.json or <stem>.png (images without one are colored automatically); "
+                               'for a clip, points may name their "frame", or a folder holds <frame>.json')
+    colorize.add_argument("--keyframes", type=Path, metavar="DIR",
+                          help="for a clip: a folder of color frames named by frame number (0.png, "
+                               "57.png...), the clip's size; their colors are carried forward and backward")
+    colorize.add_argument("--keyframe", action="append", default=[], metavar="N:IMAGE",
+                          help="for a clip: one color keyframe, frame N (repeatable)")
     colorize.add_argument("--reference", type=Path,
                           help="a color picture (e.g. the same character) whose colors guide the result")
 
@@ -92,11 +103,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from colorhelpers.config import TrainConfig, describe_schedule
-    from colorhelpers.data import split_dataset
-    from colorhelpers.distribute import choose_strategy
-    from colorhelpers.runs import RunDirectory
-    from colorhelpers.training import train
+    from colorhelpers.data.files import split_dataset
+    from colorhelpers.training.config import TrainConfig, describe_schedule
+    from colorhelpers.training.distribute import choose_strategy
+    from colorhelpers.training.loop import train
+    from colorhelpers.training.runs import RunDirectory
 
     # First: the multi-worker strategy must exist before any other TensorFlow operation runs.
     strategy = choose_strategy(args.strategy)
@@ -124,12 +135,15 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _colorize(args: argparse.Namespace) -> int:
-    import keras
     import tensorflow as tf
 
-    from colorhelpers.clips import ClipError, colorize_clip_file, is_clip, probe
-    from colorhelpers.data import DataError, SkippedImageWarning, check_image, decode_rgb, find_images
-    from colorhelpers.evaluation import colorize_file, load_generator, open_run
+    from colorhelpers.clips import SteadyGuide
+    from colorhelpers.colorize import ClipError, Colorizer, colorize_path, is_clip, probe
+    from colorhelpers.colorize.road import read_still
+    from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
+    from colorhelpers.evaluation import load_generator, open_run
+    from colorhelpers.hints import HintGuide, read_all_hints
+    from colorhelpers.hints.points import upright_size
 
     _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
@@ -144,32 +158,41 @@ def _colorize(args: argparse.Namespace) -> int:
         paths = [args.input]
     else:
         raise DataError(f"{args.input}: no such file or folder")
-    from colorhelpers.hints import colorize_file_with_hints, read_all_hints
 
-    clips = {path for path in paths if is_clip(path)}  # GIFs and videos: colored steadily, frame by frame
-    hints = read_all_hints(args.hints, [p for p in paths if p not in clips],
-                           single_input=not args.input.is_dir())
+    def size_of(path: Path) -> tuple[int, int]:
+        if is_clip(path):
+            info = probe(path)
+            return info.width, info.height
+        return upright_size(path)
+
+    # Hints apply to a clip's first frame, in its pixels.
+    hints = read_all_hints(args.hints, paths, single_input=not args.input.is_dir(), size_of=size_of)
     reference = None
     if args.reference is not None:
         problem = check_image(args.reference).problem if args.reference.is_file() else "no such file"
         if problem:
             raise DataError(f"--reference {args.reference}: {problem}")
-        reference = tf.image.convert_image_dtype(decode_rgb(str(args.reference)), tf.uint8, saturate=True)
-        reference = reference.numpy()
+        reference = read_still(args.reference)
+    keyframed = args.keyframes is not None or bool(args.keyframe)
+    if keyframed and (len(paths) != 1 or not is_clip(paths[0])):
+        raise DataError("--keyframes and --keyframe color one clip: give a GIF or a video as --input")
+    if keyframed and reference is not None:
+        raise DataError("--reference with keyframes: give the reference as a keyframe instead")
     args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
     run = open_run(_run_dir(args.run))
     generator, epoch = load_generator(run, args.epoch)
-    size = run.read_config().image_size
-    progress = keras.utils.Progbar(len(paths), unit_name="image") if len(paths) > 1 else None
+    colorizer = Colorizer(generator, run.read_config().image_size, args.saturation)
+    if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])):
+        return _colorize_keyframed(args, colorizer, paths[0], epoch, run)
+    progress = _progress(len(paths))
     for i, path in enumerate(paths, 1):
+        guide = None
+        if path in hints or reference is not None:
+            guide = HintGuide(hints[path], reference) if path in hints else HintGuide(reference_rgb=reference)
+        if is_clip(path):
+            guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
         try:
-            if path in clips:
-                colorize_clip_file(generator, path, args.output, size, args.hints, reference,
-                                   saturation=args.saturation)
-            elif path in hints or reference is not None:
-                colorize_file_with_hints(generator, path, args.output, size, hints.get(path), reference)
-            else:
-                colorize_file(generator, path, args.output, size, args.saturation)
+            colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
         except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
             reason = err.message.splitlines()[0]
             warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
@@ -182,6 +205,35 @@ def _colorize(args: argparse.Namespace) -> int:
     model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run.root})"
     print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
     return 0
+
+
+def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: int, run) -> int:
+    """One clip colored from keyframes and hinted frames (`colorhelpers.clips.keyframes`)."""
+    from colorhelpers.clips.keyframes import KeyframeColorizer, read_keyframes
+    from colorhelpers.colorize import WorkingGrid, output_path, probe
+    from colorhelpers.hints.points import clip_hints
+
+    info = probe(path)
+    grid = WorkingGrid.of(info.height, info.width, colorizer.size).shape
+    anchors = read_keyframes(args.keyframes, args.keyframe, info, grid)
+    hints = clip_hints(args.hints, info.width, info.height, path) if args.hints else {}
+    for frame, frame_hints in hints.items():
+        if frame in anchors:  # hints on a keyframe: the keyframe's colors are the truth there
+            continue
+        anchors[frame] = frame_hints
+    colorizer_ = KeyframeColorizer(colorizer, anchors)
+    out = colorizer_.colorize(info, output_path(path, args.output))
+    cuts = ", ".join(map(str, colorizer_.cuts)) or "none"
+    print(f"colored {colorizer_.frames} frames of {path.name} from {len(anchors)} keyframe(s) or hinted "
+          f"frame(s) with epoch {epoch} of {run.root.name}; cuts found at frames: {cuts}; wrote {out}")
+    return 0
+
+
+def _progress(count: int):
+    """A progress bar over the inputs of a folder (none for a single input)."""
+    import keras
+
+    return keras.utils.Progbar(count, unit_name="image") if count > 1 else None
 
 
 def _run_dir(run: Path | None) -> Path:
@@ -221,9 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # before TensorFlow loads, so --help is instant
     warnings.showwarning = _one_line_warning
     import_tensorflow_quietly()
-    from colorhelpers.data import DataError
-    from colorhelpers.runs import RunError
-    from colorhelpers.training import TrainingError
+    from colorhelpers.data.files import DataError
+    from colorhelpers.training.loop import TrainingError
+    from colorhelpers.training.runs import RunError
 
     command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship}[args.command]
     try:

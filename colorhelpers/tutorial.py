@@ -1,5 +1,7 @@
 """What every notebook of the series needs before its first lesson: one call sets it up.
 
+Used by every notebook, from notebooks/01_lab_color_space on.
+
 `notebook_setup()` quiets TensorFlow, seeds every random generator, picks the figure format
 and returns the `TutorialSettings`: where the data is, where runs go, and the recipe. The
 environment variable COLORGAN_FIXTURE switches the whole series to a tiny dataset and two
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from colorhelpers import import_tensorflow_quietly
-from colorhelpers.config import TrainConfig
+from colorhelpers.training.config import TrainConfig
 
 #: Environment variable that switches the notebooks to the tiny fixture dataset.
 FIXTURE_ENV = "COLORGAN_FIXTURE"
@@ -51,7 +53,7 @@ class TutorialSettings:
 
     def train_paths(self) -> list[Path]:
         """The training images the notebooks use (every style of the bundled set, in a third)."""
-        from colorhelpers.data import find_images
+        from colorhelpers.data.files import find_images
 
         return find_images(self.train_dir)[:: self.train_stride]
 

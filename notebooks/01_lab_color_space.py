@@ -25,7 +25,7 @@
 # * that the conversion is written in TensorFlow ops, survives a round trip, and agrees with
 #   scikit-image.
 #
-# **Module taught:** `colorhelpers.lab` (`rgb_to_lab`, `lab_to_rgb`, `normalize_lab`,
+# **Module taught:** `colorhelpers.color.lab` (`rgb_to_lab`, `lab_to_rgb`, `normalize_lab`,
 # `denormalize_lab`, `rgb_to_l_ab`, `l_ab_to_rgb`), shown with `show_source` where it is taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
@@ -42,7 +42,7 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import lab
+from colorhelpers.color import lab
 
 size = settings.config.image_size
 print(f"image size: {size} px")

@@ -26,8 +26,8 @@
 #   shuffle, batch, flip, prefetch;
 # * why the blog post's `tf.numpy_function` call to scikit-image does not belong in a pipeline.
 #
-# **Module taught:** `colorhelpers.data` (`find_images`, `split_dataset`, `load_rgb`,
-# `load_images`, `training_batches`, `eval_batches`), shown with `show_source` where it is taught.
+# **Part taught:** `colorhelpers.data`: `files` (`find_images`, `split_dataset`, `load_rgb`) and
+# `pipeline` (`load_images`, `training_batches`, `eval_batches`), shown with `show_source` where taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
 # on a GPU as well. Nothing is trained here.
@@ -65,7 +65,7 @@ import skimage.color
 import tensorflow as tf
 from PIL import Image, ImageDraw
 
-from colorhelpers import lab
+from colorhelpers.color import lab
 
 # %% [markdown]
 # ## Step 1: which files can be used?
@@ -278,7 +278,7 @@ print("held-out batch shapes:", [tuple(l_part.shape) for l_part, _ in heldout])
 #   (a SavedModel) containing it cannot run anywhere else;
 # * TensorFlow no longer knows the output's shape.
 #
-# `colorhelpers.lab.rgb_to_lab` is TensorFlow ops only. Tracing both into graphs shows it:
+# `colorhelpers.color.lab.rgb_to_lab` is TensorFlow ops only. Tracing both into graphs shows it:
 
 # %% tags=["nbval-check-output"]
 def blog_rgb_to_lab(rgb):  # the blog post's way

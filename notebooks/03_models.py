@@ -24,7 +24,7 @@
 # * two defects of the blog post's networks, with evidence: its generator can never output
 #   green or blue, and its discriminator cannot tell whether colors fit the drawing.
 #
-# **Module taught:** `colorhelpers.models` (`build_generator`, `build_discriminator`), shown
+# **Module taught:** `colorhelpers.models.pix2pix` (`build_generator`, `build_discriminator`), shown
 # with `show_source` where it is taught.
 #
 # **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
@@ -43,8 +43,8 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import models
-from colorhelpers.config import TrainConfig
+from colorhelpers.models import pix2pix
+from colorhelpers.training import TrainConfig
 
 config = settings.config
 recipe = TrainConfig()  # the real run's recipe (128 px, 32 filters), the same in every mode
@@ -61,7 +61,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from colorhelpers import data, lab
+from colorhelpers import data
+from colorhelpers.color import lab
 
 # %% [markdown]
 # ## The generator: a U-Net from L to ab
@@ -79,19 +80,19 @@ from colorhelpers import data, lab
 # TensorFlow pix2pix tutorial annotates its code the same way):
 
 # %%
-show_source(models.build_generator)
+show_source(pix2pix.build_generator)
 
 # %% [markdown]
 # A decoder block, the "up" half of the U:
 
 # %%
-show_source(models.decoder_block)
+show_source(pix2pix.decoder_block)
 
 # %% [markdown]
 # Built for this run, it maps a batch of L to a batch of ab of the same size:
 
 # %%
-generator = models.build_generator(
+generator = pix2pix.build_generator(
     config.image_size, config.generator_filters, head=config.generator_head, dropout=config.dropout
 )
 print(f"{generator.name}: {generator.input.shape} -> {generator.output.shape}")
@@ -120,7 +121,7 @@ def block_table(model):
 # The table for a 128 px generator with 32 filters, the size a real run trains:
 
 # %% tags=["nbval-check-output"]
-generator_128 = models.build_generator(recipe.image_size, recipe.generator_filters)
+generator_128 = pix2pix.build_generator(recipe.image_size, recipe.generator_filters)
 for i, (kind, shape, params) in enumerate(block_table(generator_128), start=1):
     print(f"{i:2}  {kind:4}  {shape:>11}  {params:>9,} parameters")
 trainable = sum(int(np.prod(w.shape)) for w in generator_128.trainable_weights)
@@ -141,13 +142,13 @@ print(f"total {generator_128.count_params():,} parameters ({trainable:,} trainab
 # both (it is *conditional*):
 
 # %%
-show_source(models.build_discriminator)
+show_source(pix2pix.build_discriminator)
 
 # %% [markdown]
 # Built for this run:
 
 # %%
-discriminator = models.build_discriminator(
+discriminator = pix2pix.build_discriminator(
     config.image_size, config.discriminator_filters, config.discriminator_layers
 )
 print(f"{discriminator.name}: {[tuple(t.shape) for t in discriminator.inputs]} ->"
@@ -157,7 +158,7 @@ print(f"{discriminator.name}: {[tuple(t.shape) for t in discriminator.inputs]} -
 # Its layers at 128 px, with kernel size and stride:
 
 # %% tags=["nbval-check-output"]
-discriminator_128 = models.build_discriminator(
+discriminator_128 = pix2pix.build_discriminator(
     recipe.image_size, recipe.discriminator_filters, recipe.discriminator_layers
 )
 convs = [layer for layer in discriminator_128.layers if isinstance(layer, layers.Conv2D)]
@@ -193,7 +194,7 @@ def receptive_field(model):
 
 print("3 layers (this series):", receptive_field(discriminator_128), "px")
 for n_layers in [1, 2, 4, 5]:
-    other = models.build_discriminator(128, n_layers=n_layers)
+    other = pix2pix.build_discriminator(128, n_layers=n_layers)
     print(f"{n_layers} layers:", receptive_field(other), "px")
 
 # %% [markdown]
@@ -254,7 +255,7 @@ print("patch logits:", scores.shape)
 l_test = np.random.default_rng(0).uniform(-1, 1, (2, 128, 128, 1)).astype("float32")
 for head in ["relu_convs", "tanh"]:
     keras.utils.set_random_seed(0)
-    ab = models.build_generator(128, head=head)(l_test).numpy()
+    ab = pix2pix.build_generator(128, head=head)(l_test).numpy()
     lowest = ab.min(axis=(0, 1, 2))
     negative = (ab < 0).mean(axis=(0, 1, 2))
     print(f"head={head!r}: min a {lowest[0]:+.3f}, min b {lowest[1]:+.3f};"
@@ -296,7 +297,7 @@ plt.show()
 ab_test = np.random.default_rng(1).uniform(-0.5, 0.5, (2, 128, 128, 2)).astype("float32")
 for conditional in [True, False]:
     keras.utils.set_random_seed(0)
-    critic = models.build_discriminator(128, conditional=conditional)
+    critic = pix2pix.build_discriminator(128, conditional=conditional)
     change = np.abs(critic([l_test, ab_test]) - critic([-l_test, ab_test])).max()
     print(f"{critic.name}: largest change of a patch logit when L changes: {change:.4f}")
 

@@ -28,10 +28,10 @@
 # - how to read the loss curves of a GAN.
 #
 # **Modules taught:** small modules, one idea each, shown with `show_source` where they
-# are taught: `colorhelpers.config` (`TrainConfig`, every knob of a run),
-# `colorhelpers.recipe` (`generator_for`, `discriminator_for`, `optimizer_for`: what a
-# config builds), `colorhelpers.training` (`ColorGAN`, `build_gan`, `train`),
-# `colorhelpers.callbacks` (what happens after every epoch), and `colorhelpers.runs`
+# are taught: `colorhelpers.training.config` (`TrainConfig`, every knob of a run),
+# `colorhelpers.training.recipe` (`generator_for`, `discriminator_for`, `optimizer_for`: what a
+# config builds), `colorhelpers.training.gan` (`ColorGAN`, `build_gan`), `colorhelpers.training.loop` (`train`),
+# `colorhelpers.training.callbacks` (what happens after every epoch), and `colorhelpers.training.runs`
 # (`RunDirectory`: the files a run writes, and how they are written safely).
 #
 # **Run time:** about 10 minutes on a 2-core CPU for the full run on 508 of the bundled
@@ -51,8 +51,8 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import callbacks, recipe, runs, training
-from colorhelpers.config import MODEL_FIELDS, TrainConfig, describe_schedule
+from colorhelpers import training
+from colorhelpers.training import MODEL_FIELDS, TrainConfig, callbacks, describe_schedule, recipe, runs
 
 config = settings.config
 
@@ -68,10 +68,10 @@ import tensorflow as tf
 from PIL import Image
 
 from colorhelpers.data import find_images
-from colorhelpers.plotting import plot_losses
+from colorhelpers.scoring import plot_losses
 
 # %% [markdown]
-# ## The recipe: `colorhelpers.config`
+# ## The recipe: `colorhelpers.training.config`
 #
 # Every number of a run lives in one frozen `TrainConfig`. The loss weight (λ = 100 on L1),
 # the learning rate (2·10⁻⁴) and Adam's β₁ = 0.5 come from the pix2pix paper; the filter
@@ -107,7 +107,7 @@ print(describe_schedule(config))
 print(MODEL_FIELDS)
 
 # %% [markdown]
-# ## From a config to networks: `colorhelpers.recipe`
+# ## From a config to networks: `colorhelpers.training.recipe`
 #
 # One module builds what a config describes, so that training a run and reloading it later
 # (notebook 05) can never build two different models from the same `config.json`. The
@@ -215,7 +215,7 @@ print(f"{len(train_paths)} training images, {len(heldout_paths)} held out, {step
 #
 # `train` builds the GAN, restores the newest intact checkpoint of the run directory if
 # there is one, and calls `fit`, once for the warm-up epochs and once for the adversarial
-# ones. Callbacks from `colorhelpers.callbacks` do the rest, in this order:
+# ones. Callbacks from `colorhelpers.training.callbacks` do the rest, in this order:
 #
 # 1. `LinearDecay` sets both learning rates at the start of each epoch (pix2pix's schedule);
 # 2. `StopOnNonFinite` stops at once, with a clear message, if a loss is no longer a
@@ -290,7 +290,7 @@ else:
     print("this run has no adversarial epochs yet")
 
 # %% [markdown]
-# ## What the run leaves on disk: `colorhelpers.runs`
+# ## What the run leaves on disk: `colorhelpers.training.runs`
 #
 # `RunDirectory` names every file a run writes:
 

@@ -26,9 +26,9 @@
 # - how to colorize an image larger than the model, or not square, without blurring or
 #   distorting it; the model shipped with the package.
 #
-# **Modules taught:** `colorhelpers.metrics`, `colorhelpers.plotting`,
-# `colorhelpers.evaluation`, `colorhelpers.diagnostics`, shown with `show_source` where
-# they are taught.
+# **Parts taught:** `colorhelpers.scoring` (`metrics`, `plotting`), `colorhelpers.evaluation`
+# (`trained`, `browser`, `diagnostics`) and the road for colorizing, `colorhelpers.colorize`
+# (`grid`, `road`), shown with `show_source` where they are taught.
 #
 # **Run time:** under a minute on a CPU. Needs the run written by notebook 04
 # (or by `make train`).
@@ -42,10 +42,11 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import diagnostics, evaluation, metrics
+from colorhelpers import colorize, evaluation
+from colorhelpers.color import join_color, luma, rgb_to_lab
 from colorhelpers.data import decode_rgb, eval_batches, find_images
-from colorhelpers.lab import rgb_to_lab
-from colorhelpers.plotting import gray_output_truth, plot_metrics, show_image_table, show_images
+from colorhelpers.evaluation import diagnostics
+from colorhelpers.scoring import gray_output_truth, metrics, plot_metrics, show_image_table, show_images
 
 run = evaluation.open_run(settings.run_dir)
 heldout_paths = find_images(settings.heldout_dir)
@@ -270,11 +271,18 @@ plt.show()
 #
 # The model works at its training size. The blog post colorized a resized copy and then
 # resized the *whole RGB result* back up, so every edge of the drawing came out blurred.
-# `colorize_rgb` instead predicts only ab at the model's size, upsamples ab (color varies
-# slowly, so little is lost), and keeps the input's own full-resolution lightness:
+# colorgan's one road for colorizing (`colorhelpers.colorize`, which the command line, the
+# widgets and the benchmarks all use) instead predicts only ab, on a small working grid:
 
 # %%
-show_source(evaluation._colorizer, start="@tf.function")
+show_source(colorize.road._analyser, start="@tf.function")
+
+# %% [markdown]
+# and then upsamples ab (color varies slowly, so little is lost) and joins it with the input's
+# own full-resolution lightness, putting the input's luma back exactly:
+
+# %%
+show_source(join_color)
 
 # %% [markdown]
 # To see the difference we need an image with more pixels than the model has. The bundled
@@ -297,9 +305,9 @@ print(f"mosaic: {mosaic.shape[1]} x {mosaic.shape[0]} px of four {side} px image
 # back up with bicubic interpolation).
 
 # %%
-ours = evaluation.colorize_rgb(generator, mosaic, size)
+ours = colorize.colorize_rgb(generator, mosaic, size)
 shrunk = tf.image.resize(mosaic, [size, size], method="area", antialias=True)
-small = evaluation.colorize_rgb(generator, shrunk, size)
+small = colorize.colorize_rgb(generator, shrunk, size)
 blog_way = np.asarray(Image.fromarray(small).resize(ours.shape[1::-1], Image.BICUBIC))
 
 # %% [markdown]
@@ -308,7 +316,7 @@ blog_way = np.asarray(Image.fromarray(small).resize(ours.shape[1::-1], Image.BIC
 
 # %%
 def luma_psnr(rgb_uint8: np.ndarray) -> float:
-    error = evaluation.luma(rgb_uint8 / 255.0).numpy() - evaluation.luma(mosaic).numpy()
+    error = luma(rgb_uint8 / 255.0).numpy() - luma(mosaic).numpy()
     return 10 * np.log10(1 / max(np.mean(error**2), 1e-10))
 
 
@@ -320,7 +328,7 @@ print(f"resized RGB (blog post):   {luma_psnr(blog_way):.1f} dB")
 
 # %%
 crop = slice(0, side)
-gray_input = np.repeat(evaluation.luma(mosaic[crop, crop]).numpy()[..., None], 3, axis=-1)
+gray_input = np.repeat(luma(mosaic[crop, crop]).numpy()[..., None], 3, axis=-1)
 _ = show_images([gray_input, ours[crop, crop], blog_way[crop, crop]],
                 ["gray input", "ours: full-resolution L", "blog post: resized RGB"], width=4)
 plt.show()
@@ -330,12 +338,12 @@ plt.show()
 #
 # Sprites are tall. Squashing one into the model's square would make the network see thin,
 # stretched characters it never trained on. The generator is all convolutions, so it can
-# run on any size whose sides are multiples of its own: `predict_ab_at` shrinks the image
+# run on any size whose sides are multiples of its own: `predict_on_grid` shrinks the image
 # until its *shorter* side is the model's size, keeping its proportions, mirrors the edges
 # out to the next multiple, and crops the prediction back.
 
 # %%
-show_source(evaluation.predict_ab_at)
+show_source(colorize.grid.predict_on_grid)
 
 # %% [markdown]
 # A tall test image with a known truth: two held-out characters, one above the other.
@@ -344,7 +352,7 @@ show_source(evaluation.predict_ab_at)
 
 # %%
 tall = np.concatenate([tiles[0], tiles[1]], axis=0)
-fitted = {fit: evaluation.colorize_rgb(generator, tall, size, fit=fit) for fit in evaluation.FITS}
+fitted = {fit: colorize.colorize_rgb(generator, tall, size, fit=fit) for fit in colorize.FITS}
 truth_lab = rgb_to_lab(tall[None]).numpy()
 for fit, out in fitted.items():
     error = metrics.ciede2000(rgb_to_lab(out[None] / 255.0).numpy(), truth_lab)[0]
@@ -382,7 +390,7 @@ print(f"shipped generator: {weights.name}, {weights.stat().st_size / 1e6:.1f} MB
 # - Plain PSNR and AuC favor dull answers; the rebalanced AuC and the colorfulness gap do
 #   not. The saturation sweep shows the trade-off in numbers, and `worst_images` says what
 #   went wrong where it went wrong.
-# - `colorize_rgb` predicts only the colors at the model's size, with the image's own
+# - the road (`colorize_rgb` for one image) predicts only the colors on a working grid, with the image's own
 #   proportions, and keeps the input's full-resolution lightness, so a large or tall image
 #   comes out as sharp and as undistorted as it went in.
 #

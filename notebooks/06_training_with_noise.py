@@ -25,7 +25,7 @@
 # * how to measure whether a trained generator uses its noise at all, and what the noise
 #   does to the held-out scores.
 #
-# **Module taught:** `colorhelpers.noise` (`NoiseChannel`, `output_spread`), shown with
+# **Module taught:** `colorhelpers.models.noise` (`NoiseChannel`, `output_spread`), shown with
 # `show_source` where it is taught.
 #
 # **Run time:** about 12 minutes on a 2-core CPU for the two new runs on the bundled
@@ -42,7 +42,7 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import noise
+from colorhelpers.models import noise
 
 config = settings.config
 print(f"image size: {config.image_size} px")
@@ -57,12 +57,11 @@ import numpy as np
 import tensorflow as tf
 from matplotlib import colormaps
 
-from colorhelpers.ablation import Variant, format_table, run_of, run_variants
+from colorhelpers.color import AB_SCALE, l_ab_to_rgb
 from colorhelpers.data import eval_batches, find_images
-from colorhelpers.evaluation import load_generator
-from colorhelpers.lab import AB_SCALE, l_ab_to_rgb
+from colorhelpers.evaluation import Variant, format_table, load_generator, run_of, run_variants
 from colorhelpers.models import build_generator
-from colorhelpers.plotting import show_image_table, to_uint8
+from colorhelpers.scoring import show_image_table, to_uint8
 
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
 

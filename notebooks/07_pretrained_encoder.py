@@ -26,7 +26,7 @@
 #   and how to tell which weights a run really used;
 # * what the pretrained encoder costs and buys on the bundled cartoons.
 #
-# **Module taught:** `colorhelpers.pretrained` (`build_vgg16_generator`,
+# **Module taught:** `colorhelpers.models.vgg16` (`build_vgg16_generator`,
 # `imagenet_vgg16_weights`), shown with `show_source` where it is taught.
 #
 # **Run time:** about 12 minutes on a 2-core CPU for the training run (VGG-16 is far larger
@@ -42,7 +42,7 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import pretrained
+from colorhelpers.models import vgg16 as pretrained
 
 config = settings.config
 print(f"image size: {config.image_size} px")
@@ -58,8 +58,8 @@ import matplotlib.pyplot as plt
 import tensorflow as tf
 from PIL import Image
 
-from colorhelpers.ablation import Variant, format_table, run_of, run_variants
 from colorhelpers.data import find_images
+from colorhelpers.evaluation import Variant, format_table, run_of, run_variants
 
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
 

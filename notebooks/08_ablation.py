@@ -25,8 +25,8 @@
 #   default recipe sits on it;
 # * what went wrong before the default recipe cleared the bar, and what fixed it.
 #
-# **Module taught:** `colorhelpers.ablation` (`ablation_variants`, `run_variants`,
-# `side_by_side`), with `plotting.plot_tradeoff`, shown with `show_source` where they are
+# **Module taught:** `colorhelpers.evaluation.ablation` (`ablation_variants`, `run_variants`,
+# `side_by_side`), with `scoring.plotting.plot_tradeoff`, shown with `show_source` where they are
 # taught.
 #
 # **Run time:** about 40 minutes on a 2-core CPU right after notebook 04 (five training
@@ -43,7 +43,7 @@ from colorhelpers.tutorial import notebook_setup, show_source
 
 settings = notebook_setup()
 
-from colorhelpers import ablation
+from colorhelpers.evaluation import ablation
 
 config = settings.config
 print(f"image size: {config.image_size} px")
@@ -58,7 +58,7 @@ import numpy as np
 import tensorflow as tf
 
 from colorhelpers.data import eval_batches, find_images
-from colorhelpers.plotting import plot_tradeoff, show_grid
+from colorhelpers.scoring import plot_tradeoff, show_grid
 
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
 

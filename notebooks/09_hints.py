@@ -26,9 +26,8 @@
 # * a reference image (the same character, elsewhere in the frame and mirrored) as a global hint;
 # * a widget: click the gray image to place a color, the result follows.
 #
-# **Modules taught:** `colorhelpers.hints`, `colorhelpers.propagation`,
-# `colorhelpers.reference`, `colorhelpers.hint_network`, `colorhelpers.hint_sweep`,
-# `colorhelpers.hint_widget`, shown with `show_source` where they are taught.
+# **Part taught:** `colorhelpers.hints` (`points`, `propagation`, `reference`, `guide`, `sweep`,
+# `widget`), with `colorhelpers.models.hint_network`, shown with `show_source` where they are taught.
 #
 # **Run time:** about 2 minutes on a 2-core CPU once the hint network is trained (about
 # 8 more minutes the first time; a GPU makes that seconds). Needs the run of notebook 04
@@ -51,11 +50,13 @@ settings = notebook_setup()
 import matplotlib.pyplot as plt
 import numpy as np
 
-from colorhelpers import hint_network, hint_sweep, hints, propagation, reference
+from colorhelpers import hints
 from colorhelpers.data import find_images
 from colorhelpers.evaluation import load_generator, open_run
-from colorhelpers.metrics import colorfulness
-from colorhelpers.plotting import show_images
+from colorhelpers.hints import propagation, reference
+from colorhelpers.hints import sweep as hint_sweep
+from colorhelpers.models import hint_network
+from colorhelpers.scoring import colorfulness, show_images
 
 if settings.fixture and not settings.run_dir.exists():
     from colorhelpers.training import train
@@ -117,7 +118,7 @@ show_source(hints.simulate_hints)
 # Ten simulated hints on the example, drawn as dots on the gray input:
 
 # %%
-from colorhelpers.hint_widget import HintWidget  # noqa: E402  (its dots are what the widget draws)
+from colorhelpers.hints import HintWidget  # noqa: E402  (its dots are what the widget draws)
 
 ten = hints.simulate_hints(truth, 10, np.random.default_rng(0))
 print(ten.to_points()[:3], "...")
@@ -135,7 +136,7 @@ plt.show()
 # every point and names the file and the problem when one is wrong:
 
 # %%
-show_source(hints.parse_points)
+show_source(hints.points.parse_points)
 
 # %% [markdown]
 # ## Approach 1: edge-aware propagation (Levin, Lischinski and Weiss 2004)
@@ -180,12 +181,12 @@ print("left region ab:", spread[:, :14].mean((0, 1)).round(3), " right region ab
 show_source(propagation.Propagator._low_rank_solve)
 
 # %% [markdown]
-# The same on a real picture, at the model's size: the hint colors are constraints, the
+# The same on a real picture, on the working grid the automatic colors use: the hint colors are constraints, the
 # prior fills the rest, and the result is joined with the input's full-resolution L exactly
 # as the automatic colorizer does:
 
 # %%
-show_source(hints.HintColorizer.ab)
+show_source(hints.HintGuide.ab)
 
 # %%
 gray_prior = hints.HintColorizer(generator, size, truth / 255.0, prior="gray")
@@ -213,7 +214,7 @@ print(f"defaults: sigma {propagation.SIGMA_L}, prior weight {propagation.PRIOR_W
 # The generator gets three more input channels: the hint ab and a mask of where hints are.
 # Trained naively (from scratch, L1 only, small data) such a network learned to ignore its
 # hints: PSNR moved by 0.2 dB with 20 hints. What we tried so that hints carry, all in
-# `colorhelpers.hint_network`: a warm start from the automatic generator (the new channels'
+# `colorhelpers.models.hint_network`: a warm start from the automatic generator (the new channels'
 # weights start at zero, so without hints it *is* the automatic model), simulated hints
 # drawn like the protocol's (chroma-weighted, 0 to 24 per image, new every step), and an L1
 # loss weighted ten times more near each hint:
@@ -345,7 +346,7 @@ print(f"{'PASS' if ratio <= 0.75 else 'MISS'}: same-character reference, CIEDE20
 
 # %%
 ref_image = reference.shifted_mirror(truth)
-guided = colorizer.colorize(None, reference.reference_hints(colorizer.l_small, ref_image))
+guided = colorizer.colorize(None, colorizer.reference(ref_image))
 show_images([gray[example], ref_image, guided, truth], ["gray input", "reference", "result", "truth"])
 plt.show()
 

@@ -26,8 +26,8 @@
 # * how much to carry, chosen by measurement; a reference image or hints that color a whole clip;
 # * reading and writing GIFs and videos a frame at a time, and what happens to a broken one.
 #
-# **Modules taught:** `colorhelpers.motion`, `colorhelpers.temporal`, `colorhelpers.clips`,
-# shown with `show_source` where they are taught.
+# **Part taught:** `colorhelpers.clips` (`motion`, `flow`), with clips on the road
+# (`colorhelpers.colorize.media`, `road`), shown with `show_source` where they are taught.
 #
 # **Run time:** about 2 minutes on a 2-core CPU (a GPU changes little: much of the work is
 # the flow, the scores and the files). Needs the run of notebook 04 (or `make train`).
@@ -55,10 +55,12 @@ import numpy as np
 from IPython.display import display
 from PIL import Image
 
-from colorhelpers import clips, motion, temporal
+from colorhelpers.clips import flow, motion
+from colorhelpers.colorize import Colorizer, WorkingGrid, colorize_path, colorize_rgb, media, road
 from colorhelpers.data import find_images
-from colorhelpers.evaluation import colorize_rgb, load_generator, open_run
-from colorhelpers.plotting import show_images
+from colorhelpers.evaluation import load_generator, open_run
+from colorhelpers.hints import HintGuide
+from colorhelpers.scoring import show_images
 
 if settings.fixture and not settings.run_dir.exists():
     from colorhelpers.training import train
@@ -68,6 +70,7 @@ if settings.fixture and not settings.run_dir.exists():
 run = open_run(settings.run_dir)
 generator, epoch = load_generator(run)
 size = run.read_config().image_size
+colorizer = Colorizer(generator, size)  # the road every still and clip takes
 heldout_paths, train_paths = find_images(settings.heldout_dir), find_images(settings.train_dir)
 print(f"epoch {epoch} of {run.root.name}, {size} px")
 
@@ -161,7 +164,7 @@ plt.show()
 # and where the lightness it comes from matches:
 
 # %%
-show_source(temporal.FlowTracker.track)
+show_source(flow.FlowTracker.track)
 
 # %% [markdown]
 # The reliability at the change (frame `count // 2`): dark where the picture changed and at
@@ -171,7 +174,7 @@ show_source(temporal.FlowTracker.track)
 import cv2  # noqa: E402
 
 gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in clip.gray]
-reliability = {t: temporal.FlowTracker().track(gray[t - 1], gray[t])[2] for t in (1, count // 2)}
+reliability = {t: flow.FlowTracker().track(gray[t - 1], gray[t])[2] for t in (1, count // 2)}
 show_images([clip.gray[count // 2], reliability[1], reliability[count // 2]],
             [f"gray, frame {count // 2}", "reliability, frame 1", f"reliability, frame {count // 2}"])
 plt.show()
@@ -185,17 +188,25 @@ print(f"trusted share: {reliability[1].mean():.0%} at frame 1, {reliability[coun
 # Where the flow is not trusted, the new prediction is all there is:
 
 # %%
-show_source(temporal.Steadier.step)
+show_source(flow.Steadier.step)
 
 # %% [markdown]
-# The network runs on batches of frames (faster per frame than one at a time), the flow at
-# most 128 px a side, and the colors are joined with each frame's own full-resolution L:
+# On colorgan's one road for colorizing (`colorhelpers.colorize`), a clip is a stream of
+# frames: the network runs on batches of them (faster per frame than one at a time), and a
+# *guide* turns each frame's predicted colors into the colors shown, on the same working
+# grid the network predicts on. `SteadyGuide` is the guide of a clip:
 
 # %%
-show_source(temporal.ClipColorizer._colorize_batch)
+show_source(flow.SteadyGuide.__call__)
+
+# %% [markdown]
+# and the road joins the guided colors with each frame's own full-resolution L:
 
 # %%
-steady = list(temporal.ClipColorizer(generator, size, side, side).colorize(clip.gray))
+show_source(road.Colorizer.frames)
+
+# %%
+steady = list(colorizer.frames(clip.gray, flow.SteadyGuide()))
 scores["clip"] = (motion.warping_error(steady, clip), motion.mean_ciede2000(steady, clip.truth))
 for name in ("per-frame", "clip"):
     print(f"{name:10s} warping error {scores[name][0]:5.2f}   CIEDE2000 {scores[name][1]:5.2f}")
@@ -232,7 +243,7 @@ for i, path in enumerate(sweep_paths):
              else zoom_clip(path, sweep_paths[(i + 1) % len(sweep_paths)]))
         h, w = c.gray[0].shape[:2]
         for carry in carries:
-            out = list(temporal.ClipColorizer(generator, size, h, w, carry=carry).colorize(c.gray))
+            out = list(colorizer.frames(c.gray, flow.SteadyGuide(carry=carry)))
             sweep[carry].append((kind, motion.warping_error(out, c), motion.mean_ciede2000(out, c.truth)))
 
 
@@ -253,7 +264,7 @@ for carry in carries:
 # %%
 base = {kind: mean_score(0.0, kind)[1] for kind in ("pan", "zoom")}
 fine = [c for c in carries if all(mean_score(c, k)[1] <= 1.025 * base[k] for k in base)]
-print(f"carry within the rule on these clips: {fine}; largest: {max(fine)}; default: {temporal.CARRY}")
+print(f"carry within the rule on these clips: {fine}; largest: {max(fine)}; default: {flow.CARRY}")
 
 # %% [markdown]
 # ## A reference colors the whole clip
@@ -265,17 +276,13 @@ print(f"carry within the rule on these clips: {fine}; largest: {max(fine)}; defa
 # edge-aware, with the network's colors as the prior:
 
 # %%
-show_source(clips.spread_carried)
+show_source(flow.spread_carried)
 
 # %%
-guide = clips.guide_for(generator, size, None, clip.truth[0])
-guided = list(temporal.ClipColorizer(generator, size, side, side, guide=guide,
-                                     fill=clips.spread_carried).colorize(clip.gray))
+guided = list(colorizer.frames(clip.gray, flow.SteadyGuide(first=HintGuide(reference_rgb=clip.truth[0]))))
 scores["reference"] = (motion.warping_error(guided, clip), motion.mean_ciede2000(guided, clip.truth))
 pan_clip = motion.moving_clip(picture(heldout_paths[1]), count, side, side * 3 // 4)
-pan_guided = list(temporal.ClipColorizer(
-    generator, size, side, side * 3 // 4, guide=clips.guide_for(generator, size, None, pan_clip.truth[0]),
-    fill=clips.spread_carried).colorize(pan_clip.gray))
+pan_guided = list(colorizer.frames(pan_clip.gray, flow.SteadyGuide(first=HintGuide(reference_rgb=pan_clip.truth[0]))))
 pan_gray = motion.mean_ciede2000(pan_clip.gray, pan_clip.truth)
 for name, (warp, de, gray_de) in {
         "zoom + change": (*scores["reference"], scores["gray"][1]),
@@ -285,15 +292,76 @@ for name, (warp, de, gray_de) in {
           f"= {de / gray_de:.0%} of the gray answer's (target <= 50 %)")
 
 # %% [markdown]
+# ## Keyframes: color one frame by hand, and the shot follows
+#
+# A reference is a loose global hint: its colors are matched to the frame by region, so even
+# the frame it was made from comes out only roughly right. And wherever the flow's reliability
+# is below 1, each step above mixes the network's guess back in: carried colors drift toward
+# it, frame after frame. The way animation is colored in practice is the opposite: a
+# *keyframe* is reproduced (its colors on the clip's own lightness), and its colors are
+# carried forward *and* backward to the neighbouring keyframes, *anchored*: a pixel keeps the
+# color the flow brought it, never re-blended. What the flow cannot vouch for is a
+# confidence, the product of every step's reliability since the keyframe; where it is low the
+# keyframe still guides as a reference, and only then the network's colors:
+
+# %%
+from colorhelpers.clips import keyframes  # noqa: E402
+
+show_source(keyframes.KeyframeColorizer._decide)
+
+# %% [markdown]
+# The same zoom clip, colored four ways through the files, as the command line does: the
+# automatic clip colors, the first frame as a reference, the first frame as a keyframe, and
+# the first and last frames as keyframes. CIEDE2000 against the truth, frame by frame:
+
+# %%
+key_work = Path(tempfile.mkdtemp(prefix="colorgan-keyframes-"))
+key_gif = key_work / "zoom.gif"
+Image.fromarray(clip.gray[0]).save(key_gif, save_all=True, append_images=[Image.fromarray(f) for f in clip.gray[1:]],
+                                   duration=120, loop=0)
+key_info = media.probe(key_gif)
+grid = WorkingGrid.of(key_info.height, key_info.width, size).shape
+
+
+def keyed(frames: tuple[int, ...]) -> list[np.ndarray]:
+    anchors = {f: keyframes.keyframe_anchor(f, clip.truth[f], grid) for f in frames}
+    out = keyframes.KeyframeColorizer(colorizer, anchors).colorize(key_info, key_work / f"{len(frames)}.gif")
+    return [f for f, _ in media.read_frames(media.probe(out))]
+
+
+versions = {"gray": clip.gray, "automatic": steady, "reference": guided,
+            "one keyframe": keyed((0,)), "two keyframes": keyed((0, count - 1))}
+per_frame_de = {name: [motion.mean_ciede2000([f], [t]) for f, t in zip(frames, clip.truth)]
+                for name, frames in versions.items()}
+for name, values in per_frame_de.items():
+    plt.plot(values, label=name, linestyle="--" if name == "gray" else "-")
+plt.xlabel("frame")
+plt.ylabel("CIEDE2000 against the truth")
+plt.legend()
+plt.show()
+gray_mean = np.mean(per_frame_de["gray"])
+for name in ("reference", "one keyframe", "two keyframes"):
+    values = per_frame_de[name]
+    print(f"{name:14s} frame 0 {values[0]:5.2f}, mean {np.mean(values):5.2f} ({np.mean(values) / gray_mean:.0%} of "
+          f"gray's), last frame {values[-1]:5.2f} ({values[-1] / per_frame_de['gray'][-1]:.0%})")
+
+# %% [markdown]
+# The reference starts rough and drifts; a keyframe starts at its own colors, and stays
+# close where the flow holds. Where it does not (the zoom's new edges, the changed middle), the
+# keyframe's regions matched by lightness fill in, which is why the error still grows toward
+# the end; a second keyframe at the end carries its colors backward over that stretch.
+
+# %% [markdown]
 # ## Before and after, frame by frame
 #
-# Move the slider: gray input, per-frame coloring, clip coloring, with the reference, truth.
+# Move the slider: gray input, per-frame coloring, clip coloring, with the reference, with a
+# keyframe, truth.
 # (The slider swaps the picture of an image widget; `interact`, as in notebook 05, captures
 # output from a callback, and with that nbconvert hung on this notebook 3 times in 4.)
 
 # %%
-browser = motion.FrameBrowser({"gray": clip.gray, "per-frame": per_frame, "clip": steady,
-                               "reference": guided, "truth": clip.truth})
+browser = motion.FrameBrowser({"gray": clip.gray, "per-frame": per_frame, "clip": steady, "reference": guided,
+                               "keyframe": versions["one keyframe"], "truth": clip.truth})
 display(browser.widget(frame=count // 2))
 
 # %% [markdown]
@@ -301,12 +369,12 @@ display(browser.widget(frame=count // 2))
 #
 # `python -m colorhelpers colorize --input clip.gif --output out/` writes `out/clip.gif`
 # (MP4, AVI, WebM the same way, via OpenCV) with the same frames, size and timing.
-# Frames are read, colored and written as they come, a batch at a time; the writer gives
-# every GIF frame its own palette and keeps the output under a temporary name until it is
-# complete:
+# Frames are read, colored and written as they come, a batch at a time; the GIF writer keeps
+# the previous frame's palette while it fits the new frame (a new one when it does not), and
+# the output stays under a temporary name until it is complete:
 
 # %%
-show_source(clips.colorize_clip_file)
+show_source(road.colorize_path, start="info = probe(path)")
 
 # %% [markdown]
 # The clip as a GIF, colored through the files as the command line does it; shown inline
@@ -319,11 +387,11 @@ work = Path(tempfile.mkdtemp(prefix="colorgan-clips-"))
 gif = work / "zoom.gif"
 Image.fromarray(clip.gray[0]).save(gif, save_all=True, append_images=[Image.fromarray(f) for f in clip.gray[1:]],
                                    duration=120, loop=0)
-out = clips.colorize_clip_file(generator, gif, work / "colored", size, progress=False)
-info = clips.probe(out)
+out = colorize_path(colorizer, gif, work / "colored", flow.SteadyGuide())
+info = media.probe(out)
 print(f"{out.name}: {info.frames} frames, {info.width}x{info.height}, {out.stat().st_size / 1000:.0f} KB")
 small = [Image.fromarray(f).resize((side // 2, side // 2), Image.LANCZOS)
-         for f, _ in list(clips.read_frames(info))[::2]]
+         for f, _ in list(media.read_frames(info))[::2]]
 preview = work / "preview.gif"
 small[0].save(preview, save_all=True, append_images=small[1:], duration=240, loop=0)
 display(ShowGif(data=preview.read_bytes(), format="gif"))
@@ -336,8 +404,8 @@ display(ShowGif(data=preview.read_bytes(), format="gif"))
 broken = work / "broken.mp4"
 broken.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
 try:
-    clips.probe(broken)
-except clips.ClipError as err:
+    media.probe(broken)
+except media.ClipError as err:
     print("ClipError:", str(err).replace(str(work), "..."))
 
 # %% [markdown]
@@ -351,7 +419,7 @@ except clips.ClipError as err:
 fast_clip = motion.moving_clip(picture(train_paths[0]), 48, 256, 256)
 rates = {}
 for name, colorize in {"per-frame": lambda: [colorize_rgb(generator, f / 255.0, size) for f in fast_clip.gray],
-                       "clip": lambda: list(temporal.ClipColorizer(generator, size, 256, 256).colorize(fast_clip.gray))
+                       "clip": lambda: list(colorizer.frames(fast_clip.gray, flow.SteadyGuide()))
                        }.items():
     colorize()  # the first pass traces the graphs
     start = time.perf_counter()
@@ -372,12 +440,14 @@ print(", ".join(f"{k} {v:.0f} frames/s" for k, v in rates.items()),
 #   and the full sweep in `python -m bench.clips`).
 # * With a reference or hints, the first frame's colors are kept along the flow (carry 1)
 #   and spread edge-aware into what is new.
+# * A keyframe is reproduced, and its colors are carried forward and backward, anchored
+#   (never re-blended), with a confidence; cuts stop every carry. Two keyframes bracket a shot.
 # * GIFs and videos are read and written a frame at a time, so a clip's length never
 #   costs memory; a broken clip is one line.
 #
 # ## Exercises
 #
-# 1. Set `temporal.SIGMA_L` to 4 and to 40 and rerun the clip with the change: which
+# 1. Set `flow.SIGMA_L` to 4 and to 40 and rerun the clip with the change: which
 #    score moves, and where do you see it in the reliability picture?
 # 2. Replace DIS by Farneback's flow (`cv2.calcOpticalFlowFarneback`) in a subclass of
 #    `FlowTracker`. Is it better on the zoom clips, and how much slower?

@@ -1,4 +1,4 @@
-"""colorhelpers.ablation: the variants of notebook 08, trained once and tabulated."""
+"""colorhelpers.evaluation.ablation: the variants of notebook 08, trained once and tabulated."""
 
 from __future__ import annotations
 
@@ -8,18 +8,11 @@ import matplotlib
 import numpy as np
 import pytest
 
-from colorhelpers.ablation import (
-    SCORES,
-    Variant,
-    ablation_variants,
-    format_table,
-    run_variants,
-    side_by_side,
-)
-from colorhelpers.config import TrainConfig
 from colorhelpers.data import eval_batches
-from colorhelpers.metrics import evaluate_generator
-from colorhelpers.plotting import plot_tradeoff
+from colorhelpers.evaluation import Variant, ablation_variants, format_table, run_variants
+from colorhelpers.evaluation.ablation import SCORES, side_by_side
+from colorhelpers.scoring import evaluate_generator, plot_tradeoff
+from colorhelpers.training import TrainConfig
 
 matplotlib.use("Agg")
 
@@ -46,6 +39,14 @@ def test_each_variant_changes_only_its_ingredient(tmp_path):
     assert changed_fields(variants["pix2pix's widths"].config, default) == {"generator_max_filters"}
     assert variants["pix2pix's widths"].config.generator_max_filters == 8 * default.generator_filters
     assert len({v.slug for v in variants.values()}) == len(variants)  # one folder each
+
+
+def test_an_l1_only_default_gets_the_gan_as_its_variant():
+    default = TrainConfig(warmup_epochs=20, epochs=20)
+    variants = {v.name: v for v in ablation_variants(default)}
+    assert "L1 only (no GAN)" not in variants
+    assert variants["+ GAN (second half adversarial)"].config.warmup_epochs == 10
+    assert len({v.config for v in variants.values()}) == len(variants)  # no variant is the default twice
 
 
 @pytest.fixture(scope="module")

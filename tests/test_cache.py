@@ -10,12 +10,9 @@ import os
 import numpy as np
 import pytest
 
-from colorhelpers import cache
 from colorhelpers.cli import EXIT_USAGE, main
-from colorhelpers.config import TrainConfig
-from colorhelpers.data import training_batches
-from colorhelpers.runs import RunDirectory
-from colorhelpers.training import train
+from colorhelpers.data import cache, training_batches
+from colorhelpers.training import RunDirectory, TrainConfig, train
 
 SIZE, BATCH = 16, 4
 

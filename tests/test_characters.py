@@ -14,23 +14,14 @@ import tensorflow as tf
 from conftest import REPO, colorful_array
 from PIL import Image
 
-from colorhelpers import diagnostics
-from colorhelpers.config import TrainConfig
+from colorhelpers.color import luma, normalize_lab, rgb_to_lab
+from colorhelpers.colorize import colorize_rgb
+from colorhelpers.colorize.grid import network_shape, predict_on_grid
 from colorhelpers.data import decode_rgb, eval_batches
-from colorhelpers.evaluation import (
-    SHIPPED_RUN,
-    colorize_rgb,
-    load_generator,
-    luma,
-    open_run,
-    predict_ab_at,
-    ship_run,
-)
-from colorhelpers.lab import normalize_lab, rgb_to_lab
-from colorhelpers.metrics import colorfulness, evaluate_generator
+from colorhelpers.evaluation import SHIPPED_RUN, diagnostics, load_generator, open_run, ship_run
 from colorhelpers.models import build_generator
-from colorhelpers.runs import RunDirectory
-from colorhelpers.training import train
+from colorhelpers.scoring import colorfulness, evaluate_generator
+from colorhelpers.training import RunDirectory, TrainConfig, train
 
 #: The issue's limit on the committed generator file.
 MAX_SHIPPED_BYTES = 10 * 1024 * 1024
@@ -129,12 +120,15 @@ def test_non_square_images_keep_size_and_luma(any_size_generator, shape):
 def test_aspect_fit_runs_the_network_at_the_images_proportions(any_size_generator):
     l_full, _ = normalize_lab(rgb_to_lab(colorful_array(100, seed=6, height=40) / 255.0))
     # shorter side 40 -> 32 px, longer 100 -> 80 px, padded to 96 for the network, cropped back
-    assert predict_ab_at(any_size_generator, l_full, 32).shape == (1, 32, 80, 2)
-    assert predict_ab_at(any_size_generator, l_full, 32, fit="squash").shape == (1, 32, 32, 2)
+    assert network_shape(40, 100, 32) == (32, 80)
+    # ...and predicted on the working grid, here the input's own size (a 32 px model is
+    # smaller than FINE_SIDE; the grid never is)
+    assert predict_on_grid(any_size_generator, l_full[None], 32).shape == (1, 40, 100, 2)
+    assert predict_on_grid(any_size_generator, l_full[None], 32, fit="squash").shape == (1, 32, 32, 2)
 
 
 def test_square_images_are_colored_the_same_either_way(any_size_generator):
-    rgb = colorful_array(64, seed=7) / 255.0
+    rgb = colorful_array(32, seed=7) / 255.0  # at the model's size: one grid either way
     np.testing.assert_array_equal(colorize_rgb(any_size_generator, rgb, 32),
                                   colorize_rgb(any_size_generator, rgb, 32, fit="squash"))
 

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorhelpers.config import TrainConfig
+from colorhelpers.training import TrainConfig
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "data" / "fixture"

@@ -17,12 +17,14 @@ from conftest import FIXTURE
 from PIL import Image, ImageSequence
 from skimage.color import rgb2lab
 
-from colorhelpers import cli, clips, motion, temporal
-from colorhelpers.config import TrainConfig
-from colorhelpers.evaluation import colorize_rgb
+from colorhelpers import cli
+from colorhelpers.clips import flow, motion
+from colorhelpers.clips.flow import SteadyGuide, spread_carried
+from colorhelpers.colorize import media
+from colorhelpers.colorize.road import BATCH, BATCH_PIXELS, Colorizer, Colors, colorize_rgb
 from colorhelpers.models import build_generator
-from colorhelpers.recipe import generator_for
-from colorhelpers.runs import RunDirectory
+from colorhelpers.training import RunDirectory, TrainConfig
+from colorhelpers.training.recipe import generator_for
 
 REPO = Path(__file__).resolve().parent.parent
 #: The measuring tools the issue names, in the shared/ folder beside the checkout (absent elsewhere).
@@ -88,10 +90,10 @@ def test_zoom_clip_motion_is_known():
 def test_gif_round_trip_keeps_frames_size_timing_and_loop(tmp_path, pan):
     durations = [40, 80, 120] * 4
     source = save_gif(tmp_path / "in.gif", pan.gray, durations)
-    info = clips.probe(source)
+    info = media.probe(source)
     assert (info.width, info.height, info.frames, info.loop, info.is_gif) == (48, 64, 12, 0, True)
-    with clips.ClipWriter(tmp_path / "out.gif", info) as writer:
-        for rgb, duration in clips.read_frames(info):
+    with media.ClipWriter(tmp_path / "out.gif", info) as writer:
+        for rgb, duration in media.read_frames(info):
             writer.write(rgb, duration)
     with Image.open(tmp_path / "out.gif") as image:
         frames = [(np.asarray(f.convert("RGB")), f.info["duration"]) for f in ImageSequence.Iterator(image)]
@@ -102,8 +104,8 @@ def test_gif_round_trip_keeps_frames_size_timing_and_loop(tmp_path, pan):
 
 
 def test_color_gif_frames_come_back_close(tmp_path, pan):
-    info = clips.ClipInfo(tmp_path / "x.gif", 48, 64, 12, loop=0)
-    with clips.ClipWriter(tmp_path / "color.gif", info) as writer:
+    info = media.ClipInfo(tmp_path / "x.gif", 48, 64, 12, loop=0)
+    with media.ClipWriter(tmp_path / "color.gif", info) as writer:
         for frame in pan.truth:
             writer.write(frame, 80)
     back = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(tmp_path / "color.gif"))]
@@ -112,24 +114,24 @@ def test_color_gif_frames_come_back_close(tmp_path, pan):
 
 
 def test_video_round_trip_keeps_frames_size_and_rate(tmp_path, pan):
-    info = clips.probe(save_video(tmp_path / "in.mp4", pan.truth, fps=12.5))
+    info = media.probe(save_video(tmp_path / "in.mp4", pan.truth, fps=12.5))
     assert (info.width, info.height, info.frames, info.fps, info.is_gif) == (48, 64, 12, 12.5, False)
-    with clips.ClipWriter(tmp_path / "out.mp4", info) as writer:
-        for rgb, duration in clips.read_frames(info):
+    with media.ClipWriter(tmp_path / "out.mp4", info) as writer:
+        for rgb, duration in media.read_frames(info):
             assert duration is None
             writer.write(rgb)
-    again = clips.probe(tmp_path / "out.mp4")
+    again = media.probe(tmp_path / "out.mp4")
     assert (again.width, again.height, again.frames, again.fps) == (48, 64, 12, 12.5)
 
 
 def test_is_clip(tmp_path, pan):
-    assert clips.is_clip(save_gif(tmp_path / "a.gif", pan.gray[:2]))
-    assert not clips.is_clip(save_gif(tmp_path / "still.gif", pan.gray[:1]))
-    assert clips.is_clip(save_gif(tmp_path / "a.gif", pan.gray[:3]).rename(tmp_path / "named.png"))  # content
-    assert clips.is_clip(tmp_path / "anything.MP4")  # videos by extension: probe judges them
+    assert media.is_clip(save_gif(tmp_path / "a.gif", pan.gray[:2]))
+    assert not media.is_clip(save_gif(tmp_path / "still.gif", pan.gray[:1]))
+    assert media.is_clip(save_gif(tmp_path / "a.gif", pan.gray[:3]).rename(tmp_path / "named.png"))  # content
+    assert media.is_clip(tmp_path / "anything.MP4")  # videos by extension: probe judges them
     (tmp_path / "junk.gif").write_bytes(b"GIF89a garbage")
-    assert not clips.is_clip(tmp_path / "junk.gif")
-    assert not clips.is_clip(FIXTURE / "heldout" / sorted(p.name for p in (FIXTURE / "heldout").iterdir())[0])
+    assert not media.is_clip(tmp_path / "junk.gif")
+    assert not media.is_clip(FIXTURE / "heldout" / sorted(p.name for p in (FIXTURE / "heldout").iterdir())[0])
 
 
 @pytest.mark.parametrize("case", ["random bytes", "empty", "no frames"])
@@ -141,37 +143,37 @@ def test_unreadable_videos_are_one_clip_error(tmp_path, case):
         path.write_bytes(b"")
     else:
         cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (32, 32)).release()
-    with pytest.raises(clips.ClipError, match="bad.mp4") as error:
-        clips.probe(path)
+    with pytest.raises(media.ClipError, match="bad.mp4") as error:
+        media.probe(path)
     assert "\n" not in str(error.value)
 
 
 def test_a_gif_damaged_half_way_names_the_frame(tmp_path, pan):
     data = save_gif(tmp_path / "whole.gif", pan.truth).read_bytes()
     (tmp_path / "cut.gif").write_bytes(data[: len(data) * 2 // 3])
-    info = clips.probe(tmp_path / "cut.gif")
-    with pytest.raises(clips.ClipError, match=r"cut.gif: frame \d+"):
-        list(clips.read_frames(info))
+    info = media.probe(tmp_path / "cut.gif")
+    with pytest.raises(media.ClipError, match=r"cut.gif: frame \d+"):
+        list(media.read_frames(info))
 
 
 def test_frames_over_the_budget_are_refused(tmp_path, pan, monkeypatch):
-    monkeypatch.setattr(clips, "MAX_FRAME_PIXELS", 40 * 40)
+    monkeypatch.setattr(media, "MAX_FRAME_PIXELS", 40 * 40)
     for path in (save_gif(tmp_path / "big.gif", pan.gray[:2]), save_video(tmp_path / "big.mp4", pan.gray)):
-        with pytest.raises(clips.ClipError, match="too large"):
-            clips.probe(path)
+        with pytest.raises(media.ClipError, match="too large"):
+            media.probe(path)
 
 
 def test_a_long_gif_is_streamed(tmp_path):
     """10,000 frames: reading and coloring hold a batch, not the clip."""
     count = 10_000
     path = tmp_path / "long.gif"
-    with clips.ClipWriter(path, clips.ClipInfo(path, 16, 16, count, loop=0)) as writer:
+    with media.ClipWriter(path, media.ClipInfo(path, 16, 16, count, loop=0)) as writer:
         for i in range(count):
             writer.write(np.full((16, 16, 3), i % 251, np.uint8), 20)
-    info = clips.probe(path)
+    info = media.probe(path)
     assert info.frames == count
     tracemalloc.start()
-    seen = sum(1 for _ in clips.read_frames(info))
+    seen = sum(1 for _ in media.read_frames(info))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert seen == count
@@ -186,17 +188,16 @@ def test_colorizing_reads_at_most_one_batch_ahead(generator):
             pulled.append(i)
             yield np.full((32, 32, 3), i % 256, np.uint8)
 
-    colorizer = temporal.ClipColorizer(generator, 32, 32, 32)
-    out = list(itertools.islice(colorizer.colorize(endless()), 3))
+    out = list(itertools.islice(Colorizer(generator, 32).frames(endless(), SteadyGuide()), 3))
     assert len(out) == 3 and out[0].shape == (32, 32, 3)
-    assert len(pulled) <= colorizer.batch
+    assert len(pulled) <= max(1, min(BATCH, BATCH_PIXELS // (32 * 32)))
 
 
 # --- the method: flow, reliability, blending -------------------------------------------------
 
 def test_flow_follows_a_known_shift_and_distrusts_new_content(pan):
     gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in pan.gray]
-    map_x, map_y, reliability = temporal.FlowTracker().track(gray[0], gray[1])
+    map_x, map_y, reliability = flow.FlowTracker().track(gray[0], gray[1])
     inner = (slice(8, -8), slice(8, -8))
     true_x, true_y = pan.previous_position(1)
     assert np.abs(map_x - true_x)[inner].mean() < 0.5 and np.abs(map_y - true_y)[inner].mean() < 0.5
@@ -206,25 +207,27 @@ def test_flow_follows_a_known_shift_and_distrusts_new_content(pan):
 
 def test_carry_zero_is_per_frame_coloring(generator, pan):
     square = motion.moving_clip(picture(), frames=9, height=32, width=32)
-    ours = list(temporal.ClipColorizer(generator, 32, 32, 32, carry=0.0).colorize(square.gray))
+    ours = list(Colorizer(generator, 32).frames(square.gray, SteadyGuide(carry=0.0)))
     theirs = [colorize_rgb(generator, f / 255.0, 32) for f in square.gray]
     assert len(ours) == 9
     assert max(np.abs(a.astype(int) - b).max() for a, b in zip(ours, theirs)) <= 1
 
 
 def test_steady_colors_flicker_less_and_keep_the_luma(generator, pan):
-    per_frame = list(temporal.ClipColorizer(generator, 32, 64, 48, carry=0.0).colorize(pan.gray))
-    steady = list(temporal.ClipColorizer(generator, 32, 64, 48).colorize(pan.gray))
+    per_frame = list(Colorizer(generator, 32).frames(pan.gray, SteadyGuide(carry=0.0)))
+    steady = list(Colorizer(generator, 32).frames(pan.gray, SteadyGuide()))
     assert motion.warping_error(steady, pan) < 0.6 * motion.warping_error(per_frame, pan)
     luma = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in steady]
     assert max(np.abs(a.astype(int) - g[..., 0]).max() for a, g in zip(luma, pan.gray)) <= 2
 
 
 def test_a_guide_colors_the_whole_clip(generator, pan):
-    red = np.zeros((32, 32, 2), np.float32)
-    red[..., 0] = 0.5  # a = 55: every frame should stay reddish, not the network's colors
-    colorizer = temporal.ClipColorizer(generator, 32, 64, 48, guide=lambda _: red, fill=clips.spread_carried)
-    out = list(colorizer.colorize(pan.gray))
+    def red(frame):
+        ab = np.zeros((*frame.grid.shape, 2), np.float32)
+        ab[..., 0] = 0.5  # a = 55: every frame should stay reddish, not the network's colors
+        return Colors(ab)
+
+    out = list(Colorizer(generator, 32).frames(pan.gray, SteadyGuide(first=red)))
     lab = [rgb2lab(f / 255.0)[8:-8, 8:-8] for f in out]
     # Where the lightness leaves room for color, every frame stays red (a = 55 asked for).
     a = [float(np.median(x[..., 1][(x[..., 0] > 20) & (x[..., 0] < 90)])) for x in lab]
@@ -239,7 +242,7 @@ def test_spread_carried_fills_new_pixels_from_their_region():
     reliability = np.ones((16, 16), np.float32)
     reliability[12:] = 0.0  # the bottom rows are new
     network = np.full((16, 16, 2), 0.9, np.float32)
-    filled = clips.spread_carried(gray, carried, reliability, network)
+    filled = spread_carried(gray, carried, reliability, network)
     assert np.abs(filled[14, 2] - [0.4, 0.0]).max() < 0.05
     assert np.abs(filled[14, 13] - [0.0, -0.4]).max() < 0.05
 
@@ -271,7 +274,7 @@ def test_cli_colors_gif_and_video_into_the_same_format(tmp_path, tiny_run, pan, 
     with Image.open(tmp_path / "out" / "walk.gif") as image:
         assert [f.info["duration"] for f in ImageSequence.Iterator(image)] == [60, 100] * 6
         assert image.size == (48, 64)
-    info = clips.probe(tmp_path / "out" / "walk.mp4")
+    info = media.probe(tmp_path / "out" / "walk.mp4")
     assert (info.frames, info.width, info.height, info.fps) == (12, 48, 64, 12.5)
     assert "frame" in capfd.readouterr().out  # the progress bar counts frames
 
@@ -282,7 +285,7 @@ def test_cli_reference_and_hints_color_a_clip(tmp_path, tiny_run, pan):
     (tmp_path / "walk.json").write_text('[{"x": 10, "y": 20, "color": "#d04a3a"}]')
     assert colorize("--run", tiny_run, "--input", gif, "--reference", tmp_path / "first.png",
                     "--hints", tmp_path / "walk.json", "--output", tmp_path / "out") == 0
-    assert clips.probe(tmp_path / "out" / "walk.gif").frames == 12
+    assert media.probe(tmp_path / "out" / "walk.gif").frames == 12
     (tmp_path / "bad.json").write_text('[{"x": 100, "y": 20, "color": "#d04a3a"}]')
     assert colorize("--run", tiny_run, "--input", gif, "--hints", tmp_path / "bad.json",
                     "--output", tmp_path / "out2") == cli.EXIT_USAGE
@@ -311,7 +314,7 @@ def test_cli_broken_video_alone_is_one_line_no_traceback(tmp_path, tiny_run, cap
 
 @pytest.mark.skipif(not (CHECKS / "clip_eval.py").exists(), reason="needs shared/checks/clip_eval.py")
 def test_clip_eval_agrees_with_motion_scores(tmp_path, generator, pan):
-    out = list(temporal.ClipColorizer(generator, 32, 64, 48).colorize(pan.gray))
+    out = list(Colorizer(generator, 32).frames(pan.gray, SteadyGuide()))
     (tmp_path / "truth").mkdir()
     (tmp_path / "out").mkdir()
     for i, (t, o) in enumerate(zip(pan.truth, out)):

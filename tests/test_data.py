@@ -10,6 +10,7 @@ import pytest
 from conftest import ZOO_GRAY, ZOO_KEPT, colorful_array
 from PIL import Image
 
+from colorhelpers.color import rgb_to_l_ab
 from colorhelpers.data import (
     DataError,
     SkippedImageWarning,
@@ -19,7 +20,6 @@ from colorhelpers.data import (
     split_dataset,
     training_batches,
 )
-from colorhelpers.lab import rgb_to_l_ab
 
 
 def find_with_warnings(folder, **kwargs):

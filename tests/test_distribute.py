@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
-    from colorhelpers.config import TrainConfig
+    from colorhelpers.training import TrainConfig
     from colorhelpers.data import eval_batches, find_images
     from colorhelpers.evaluation import load_generator
     from colorhelpers.training import RunDirectory, train

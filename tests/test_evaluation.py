@@ -15,23 +15,12 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from colorhelpers.config import TrainConfig
-from colorhelpers.evaluation import (
-    LUMA_WEIGHTS,
-    EpochBrowser,
-    RunError,
-    colorize_file,
-    colorize_rgb,
-    evaluate_run,
-    load_generator,
-    luma,
-    open_run,
-    with_luma,
-)
-from colorhelpers.lab import l_ab_to_rgb, normalize_lab, rgb_to_lab
-from colorhelpers.metrics import predict_ab
+from colorhelpers.color import LUMA_WEIGHTS, l_ab_to_rgb, luma, normalize_lab, rgb_to_lab, with_luma
+from colorhelpers.colorize import Colorizer, colorize_path, colorize_rgb
+from colorhelpers.evaluation import EpochBrowser, evaluate_run, load_generator, open_run
 from colorhelpers.models import build_generator
-from colorhelpers.training import RunDirectory, train
+from colorhelpers.scoring import predict_ab
+from colorhelpers.training import RunDirectory, RunError, TrainConfig, train
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -134,11 +123,11 @@ def test_colorize_keeps_the_input_luma(generator, fixture_heldout, kind, shape):
 
 # JPEG: decode_rgb must decode as PIL does (the accurate DCT), or the luma shifts.
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
-def test_colorize_file_keeps_the_luma_other_programs_see(generator, fixture_heldout, tmp_path, fmt):
+def test_colorize_path_keeps_the_luma_other_programs_see(generator, fixture_heldout, tmp_path, fmt):
     """Converting the written PNG to gray gives the gray that PIL reads from the input file."""
     source = tmp_path / f"input.{fmt.lower()}"
     Image.fromarray(heldout_image(fixture_heldout, 90, 60, index=2)).save(source, fmt, quality=90)
-    written = colorize_file(generator, source, tmp_path / "out", SIZE)
+    written = colorize_path(Colorizer(generator, SIZE), source, tmp_path / "out")
     assert written == tmp_path / "out" / "input.png"
     with Image.open(written) as out, Image.open(source) as original:
         assert out.size == original.size == (60, 90)

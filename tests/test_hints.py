@@ -12,9 +12,19 @@ import pytest
 from conftest import colorful_array
 from PIL import Image
 
-from colorhelpers.hints import Hints, HintsError, hint_grid, parse_points, read_hints, simulate_hints
-from colorhelpers.propagation import Propagator
-from colorhelpers.reference import reference_hints, regions, shifted_mirror
+from colorhelpers.colorize.grid import WorkingGrid
+from colorhelpers.hints import (
+    Hints,
+    HintsError,
+    Propagator,
+    read_hints,
+    reference_hints,
+    shifted_mirror,
+    simulate_hints,
+)
+from colorhelpers.hints.guide import hint_grid
+from colorhelpers.hints.points import parse_points
+from colorhelpers.hints.reference import regions
 
 REPO = Path(__file__).resolve().parent.parent
 #: The measuring tool the issue names, in the shared/ folder beside the checkout (absent elsewhere).
@@ -116,10 +126,21 @@ def test_simulated_hints_prefer_colored_pixels():
 
 
 def test_hint_grid_maps_input_pixels_to_the_working_grid():
-    hints = Hints(np.array([0, 63]), np.array([127, 0]), np.array([[255, 0, 0], [255, 0, 0]], np.uint8))
-    coverage, ab = hint_grid(hints, height=64, width=128, size=16)
-    assert coverage[0, 15] == 1 and coverage[15, 0] == 1 and coverage.sum() == 2
-    assert ab[0, 15, 0] > 0.5  # red: a strongly positive a*
+    hints = Hints(np.array([0, 255]), np.array([511, 0]), np.array([[255, 0, 0], [255, 0, 0]], np.uint8))
+    # The working grid keeps the input's proportions: 256 x 512 at size 128 is 128 x 256.
+    grid = WorkingGrid.of(256, 512, 128)
+    assert grid.shape == (128, 256)
+    coverage, ab = hint_grid(hints, grid)
+    assert coverage.shape == (128, 256) and ab.shape == (128, 256, 2)
+    assert coverage[0, 255] == 1 and coverage[127, 0] == 1 and coverage.sum() == 2
+    assert ab[0, 255, 0] > 0.5  # red: a strongly positive a*
+    # Squashed to the model's square, as before release 0.3.
+    coverage, ab = hint_grid(hints, WorkingGrid.of(256, 512, 128, fit="squash"))
+    assert coverage.shape == (128, 128)
+    assert coverage[0, 127] == 1 and coverage[127, 0] == 1 and coverage.sum() == 2
+    assert ab[0, 127, 0] > 0.5
+    # A small model's grid is never coarser than the input brought to FINE_SIDE a side.
+    assert WorkingGrid.of(64, 128, 16).shape == (64, 128)
 
 
 # --- propagation ---------------------------------------------------------------------------------
@@ -188,14 +209,14 @@ def test_reference_gives_each_region_the_matching_color():
 
 
 def test_local_hints_win_over_the_reference():
-    from colorhelpers.config import TrainConfig
     from colorhelpers.hints import HintColorizer
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     rgb, ref = reference_pair()
     generator = generator_for(TrainConfig(image_size=32, encoder_weights="random"))
     colorizer = HintColorizer(generator, 32, rgb / 255.0)
-    reference = reference_hints(colorizer.l_small, ref)
+    reference = reference_hints(colorizer.lightness, ref)
     green = Hints(np.array([10]), np.array([5]), np.array([[40, 200, 40]], np.uint8))
     out = colorizer.colorize(green, reference).astype(int)
     only_reference = colorizer.colorize(None, reference).astype(int)
@@ -208,8 +229,7 @@ def test_local_hints_win_over_the_reference():
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory, fixture_train, fixture_heldout):
-    from colorhelpers.config import TrainConfig
-    from colorhelpers.training import train
+    from colorhelpers.training import TrainConfig, train
 
     run = tmp_path_factory.mktemp("hints") / "run"
     config = TrainConfig(image_size=32, batch_size=8, epochs=1, warmup_epochs=1, decay_epochs=1,
@@ -273,7 +293,7 @@ def test_cli_folder_input_needs_a_hints_folder(tiny_run, tmp_path, fixture_heldo
 
 def test_low_rank_update_equals_the_direct_solve():
     """A few clicks take the Woodbury shortcut; it must agree with a full solve."""
-    import colorhelpers.propagation as propagation
+    import colorhelpers.hints.propagation as propagation
 
     rng = np.random.default_rng(0)
     lightness = two_regions() + rng.uniform(0, 3, (32, 32))
@@ -291,9 +311,9 @@ def test_low_rank_update_equals_the_direct_solve():
 def test_widget_callbacks_place_undo_and_clear_hints():
     """The widget's logic without a browser: a click adds a hint of the picked color, undo/clear remove it."""
     pytest.importorskip("ipyevents")
-    from colorhelpers.config import TrainConfig
-    from colorhelpers.hint_widget import HintWidget
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.hints import HintWidget
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     rgb, _ = reference_pair()
     widget = HintWidget(generator_for(TrainConfig(image_size=32, encoder_weights="random")), 32, rgb / 255.0)
@@ -315,14 +335,14 @@ def test_widget_callbacks_place_undo_and_clear_hints():
 def test_hint_network_starts_as_the_automatic_one_and_trains(tmp_path, fixture_train):
     import tensorflow as tf
 
-    from colorhelpers.config import TrainConfig
-    from colorhelpers.hint_network import (
+    from colorhelpers.models.hint_network import (
         build_hint_generator,
         hint_generator_like,
         simulate_hint_channels,
         train_hint_generator,
     )
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     automatic = generator_for(TrainConfig(image_size=32, encoder_weights="random"))
     trained = train_hint_generator(fixture_train[:8], automatic, tmp_path / "h.weights.h5", 32, epochs=1,
@@ -330,7 +350,7 @@ def test_hint_network_starts_as_the_automatic_one_and_trains(tmp_path, fixture_t
     assert (tmp_path / "h.weights.h5").exists()
     fresh = hint_generator_like(automatic, 32, hint_scale=10.0)
     assert fresh.count_params() > build_hint_generator(32, 8).count_params()
-    from colorhelpers.hint_network import warm_start
+    from colorhelpers.models.hint_network import warm_start
 
     warm_start(fresh, automatic)
     l_norm = tf.random.uniform([2, 32, 32, 1], -1, 1)
@@ -347,9 +367,9 @@ def test_hint_network_starts_as_the_automatic_one_and_trains(tmp_path, fixture_t
 
 def test_hint_pixels_take_their_color_exactly():
     """At full resolution each hint pixel shows its own color (on the input's luma), not a blend."""
-    from colorhelpers.config import TrainConfig
     from colorhelpers.hints import HintColorizer
-    from colorhelpers.recipe import generator_for
+    from colorhelpers.training import TrainConfig
+    from colorhelpers.training.recipe import generator_for
 
     rgb = np.full((96, 96, 3), 200, np.uint8)
     generator = generator_for(TrainConfig(image_size=32, encoder_weights="random"))

@@ -1,4 +1,4 @@
-"""colorhelpers.lab against scikit-image, and in graph mode."""
+"""colorhelpers.color.lab against scikit-image, and in graph mode."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import tensorflow as tf
 from PIL import Image
 from skimage import color
 
-from colorhelpers.lab import (
+from colorhelpers.color import (
     AB_SCALE,
     denormalize_lab,
     l_ab_to_rgb,

@@ -1,4 +1,4 @@
-"""colorhelpers.metrics: each metric against its definition, and evaluate_generator end to end."""
+"""colorhelpers.scoring.metrics: each metric against its definition, and evaluate_generator end to end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from skimage import color
 
 from colorhelpers.data import eval_batches
-from colorhelpers.metrics import (
+from colorhelpers.scoring import (
     ab_auc,
     auc_counts,
     ciede2000,

@@ -1,4 +1,4 @@
-"""colorhelpers.models: shapes, ranges, and the two defects of the blog post."""
+"""colorhelpers.models.pix2pix: shapes, ranges, and the two defects of the blog post."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_parameter_counts_grow_with_filters():
 
 def _mixed_float16():
     try:
-        from colorhelpers.recipe import dtype_policy
+        from colorhelpers.training.recipe import dtype_policy
     except ImportError:  # pragma: no cover - fallback if training.py changes
         dtype_policy = None
     if dtype_policy is not None:

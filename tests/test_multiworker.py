@@ -20,9 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from colorhelpers.config import TrainConfig
-from colorhelpers.runs import RunDirectory
-from colorhelpers.training import train
+from colorhelpers.training import RunDirectory, TrainConfig, train
 
 REPO = Path(__file__).resolve().parent.parent
 #: No dropout: each replica would draw its own masks, which no tolerance can absorb.

@@ -1,4 +1,4 @@
-"""colorhelpers.noise and the generator's noise options (notebook 06)."""
+"""colorhelpers.models.noise and the generator's noise options (notebook 06)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from colorhelpers.config import TrainConfig
-from colorhelpers.models import build_generator
-from colorhelpers.noise import NoiseChannel
-from colorhelpers.training import build_gan, train
+from colorhelpers.models import NoiseChannel, build_generator
+from colorhelpers.training import TrainConfig, build_gan, train
 
 
 def random_l(size: int, batch: int = 2) -> np.ndarray:
@@ -60,7 +58,7 @@ def test_noise_channel_run_trains_resumes_and_reloads(tmp_path, fixture_train, f
     generator, epoch = load_generator(open_run(tmp_path))
     assert epoch == 1 and generator.get_layer("noise") is not None
     # Resuming without the noise channel is a different model: refused with the field named.
-    from colorhelpers.runs import RunError
+    from colorhelpers.training import RunError
 
     with pytest.raises(RunError, match="noise_channel"):
         train(fixture_train, fixture_heldout, tmp_path, config.replace(noise_channel=False, epochs=2),
@@ -76,7 +74,7 @@ def test_noise_channel_is_checkpointed_state():
 
 
 def test_output_spread_sees_noise_and_leaves_the_generator_as_it_was():
-    from colorhelpers.noise import output_spread
+    from colorhelpers.models import output_spread
 
     keras.utils.set_random_seed(0)
     l_norm = random_l(32, batch=4)

@@ -1,4 +1,4 @@
-"""colorhelpers.pretrained: the VGG-16 U-Net and the download of its ImageNet weights.
+"""colorhelpers.models.vgg16: the VGG-16 U-Net and the download of its ImageNet weights.
 
 No test downloads anything: the download path is exercised with a local file served
 through a file:// URL, and with a refused connection on the loopback address.
@@ -12,14 +12,9 @@ import keras
 import numpy as np
 import pytest
 
-from colorhelpers.config import TrainConfig
-from colorhelpers.pretrained import (
-    VGG16_TAPS,
-    PretrainedWeightsWarning,
-    build_vgg16_generator,
-    imagenet_vgg16_weights,
-)
-from colorhelpers.training import train
+from colorhelpers.models import build_vgg16_generator, imagenet_vgg16_weights
+from colorhelpers.models.vgg16 import VGG16_TAPS, PretrainedWeightsWarning
+from colorhelpers.training import TrainConfig, train
 
 SIZE = 32
 
@@ -105,7 +100,7 @@ def test_vgg16_input_is_an_imagenet_style_gray_image():
 
 def test_offline_run_records_that_it_used_random_weights(tmp_path, monkeypatch,
                                                          fixture_train, fixture_heldout):
-    monkeypatch.setattr("colorhelpers.pretrained.VGG16_WEIGHTS_URL", "http://127.0.0.1:9/vgg.h5")
+    monkeypatch.setattr("colorhelpers.models.vgg16.VGG16_WEIGHTS_URL", "http://127.0.0.1:9/vgg.h5")
     config = TrainConfig(image_size=SIZE, batch_size=8, epochs=1, generator_filters=8,
                          discriminator_filters=8, sample_count=2, encoder="vgg16")
     with pytest.warns(PretrainedWeightsWarning):
@@ -117,7 +112,7 @@ def test_offline_run_records_that_it_used_random_weights(tmp_path, monkeypatch,
     def no_download(*args, **kwargs):
         raise AssertionError("a run with a checkpoint must not download weights")
 
-    monkeypatch.setattr("colorhelpers.recipe.imagenet_vgg16_weights", no_download)
+    monkeypatch.setattr("colorhelpers.training.recipe.imagenet_vgg16_weights", no_download)
     again = train(fixture_train, fixture_heldout, tmp_path / "run", config, verbose=0)
     assert again == rows
     assert TrainConfig.from_json((tmp_path / "run" / "config.json").read_text()).encoder_weights == "random"

@@ -22,14 +22,12 @@ import pytest
 import tensorflow as tf
 from PIL import Image, ImageOps
 
-from colorhelpers import callbacks, training
-from colorhelpers.config import TrainConfig
+from colorhelpers.colorize import Colorizer, colorize_path
 from colorhelpers.data import SkippedImageWarning, decode_rgb, eval_batches, find_images
-from colorhelpers.evaluation import EpochBrowser, colorize_file, load_generator, open_run
-from colorhelpers.metrics import predict_ab
-from colorhelpers.plotting import gray_output_truth
-from colorhelpers.runs import RunDirectory, RunError, training_lock
-from colorhelpers.training import TrainingError, train
+from colorhelpers.evaluation import EpochBrowser, load_generator, open_run
+from colorhelpers.scoring import gray_output_truth, predict_ab
+from colorhelpers.training import RunDirectory, RunError, TrainConfig, TrainingError, callbacks, loop, train
+from colorhelpers.training.runs import training_lock
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
@@ -59,7 +57,7 @@ def unfinished_run(tmp_path_factory, fixture_train, fixture_heldout) -> RunDirec
     """Three epochs of TINY stopped before the end of the run: both checkpoints still there."""
     root = tmp_path_factory.mktemp("unfinished")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(training, "keep_only_newest", lambda manager, checkpoint: None)
+        patch.setattr(loop, "keep_only_newest", lambda manager, checkpoint: None)
         train(fixture_train, fixture_heldout, root, TINY, verbose=0)
     return RunDirectory(root)
 
@@ -275,7 +273,7 @@ def test_colorize_writes_a_phone_photo_upright(run_3, tmp_path, fixture_heldout)
     exif[0x0112] = 6  # the camera was turned: viewers show it 24 wide, 40 high
     image.save(tmp_path / "photo.jpg", exif=exif.tobytes())
     generator, _ = load_generator(open_run(run_3.root))
-    out = colorize_file(generator, tmp_path / "photo.jpg", tmp_path / "out", 32)
+    out = colorize_path(Colorizer(generator, 32), tmp_path / "photo.jpg", tmp_path / "out")
     assert Image.open(out).size == (24, 40)
 
 

@@ -17,17 +17,18 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from colorhelpers.config import TrainConfig
 from colorhelpers.data import eval_batches, training_batches
 from colorhelpers.models import build_generator
-from colorhelpers.runs import METRIC_COLUMNS, RunDirectory, RunError, atomic_path, write_atomically
-from colorhelpers.training import StopOnNonFinite, TrainingError, build_gan, make_checkpoint, train
+from colorhelpers.training import RunDirectory, RunError, TrainConfig, TrainingError, build_gan, train
+from colorhelpers.training.callbacks import StopOnNonFinite
+from colorhelpers.training.checkpoints import make_checkpoint
+from colorhelpers.training.runs import METRIC_COLUMNS, atomic_path, write_atomically
 
 #: Tiny but complete: two epochs of three steps at 32 px.
 #: Adversarial from the first step (no warm-up, no decay) unless a test says otherwise.
 TINY = TrainConfig(image_size=32, batch_size=8, epochs=2, generator_filters=8,
                    discriminator_filters=8, sample_count=4, warmup_epochs=0, decay_epochs=0)
-#: Sample-grid gap in pixels (documented in colorhelpers.plotting).
+#: Sample-grid gap in pixels (documented in colorhelpers.scoring.plotting).
 GAP = 2
 
 
@@ -392,7 +393,7 @@ def test_negative_warmup_is_refused():
 
 
 def test_linear_decay_sets_both_learning_rates_per_epoch():
-    from colorhelpers.training import LinearDecay
+    from colorhelpers.training.callbacks import LinearDecay
 
     gan = build_gan(TINY.replace(image_size=16))
     decay = LinearDecay(2e-4, epochs=4, decay_epochs=2)
@@ -413,7 +414,7 @@ def test_run_killed_during_decay_resumes_with_the_same_rates(run_a, tmp_path, mo
                                                              fixture_train, fixture_heldout):
     """Stopped after its first epoch's checkpoint (as by kill -9) and run again with the same
     config, a run with a decaying learning rate ends where an uninterrupted one does."""
-    from colorhelpers.training import SaveCheckpoint
+    from colorhelpers.training.callbacks import SaveCheckpoint
 
     config = TINY.replace(decay_epochs=2)  # epoch 2 at half the rate
     whole, killed = RunDirectory(tmp_path / "whole"), RunDirectory(tmp_path / "killed")

@@ -1,0 +1,294 @@
+"""Keyframes: color one frame of a shot (or a few) by hand, and the whole shot follows.
+
+Taught in notebooks/10_animation. How animation is colored in practice (DeepRemaster, Iizuka
+and Simo-Serra 2019; Deep Exemplar-based Video Colorization, Zhang et al. 2019): a keyframe's
+frame is reproduced (its colors on the clip's own lightness), and its colors are carried
+forward *and* backward along the optical flow to the neighbouring keyframes.
+
+Carried colors are *anchored*: a pixel keeps the color the flow brought it from the keyframe,
+never re-blended with the network's guess, so nothing fades where the flow is good. What the
+flow cannot vouch for is tracked as a confidence: each step the flow doubts (`flow.FlowTracker`:
+occlusion, flow failure, new content) multiplies it by that step's reliability, and below
+`TRUST` the carried color is not used. There the nearest keyframe still guides as a reference
+(its regions matched, as in notebook 09), spread edge-aware from the trusted pixels, over the
+network's colors.
+
+Hints on any frame (`anchors_from_hints`) are local corrections carried the same way. Cuts
+(a scene change: `is_cut`) stop every carry, so colors do not bleed into another shot.
+
+Memory does not grow with the clip: three passes over the file (forward carry, backward
+carry, then join and write) keep only the keyframes and two frames of state in memory, and
+the per-frame working-grid arrays in files on disk (read and written a frame at a time).
+"""
+
+from __future__ import annotations
+
+import bisect
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from skimage.color import rgb2lab
+
+from colorhelpers.clips.flow import PIN_RELIABILITY, FlowTracker, is_cut, lightness, warp
+from colorhelpers.color.lab import AB_SCALE
+from colorhelpers.colorize.media import ClipError, ClipInfo, ClipWriter, read_frames
+from colorhelpers.colorize.road import Colorizer, Colors, Frame, full_resolution
+from colorhelpers.hints.guide import HintGuide
+from colorhelpers.hints.points import Hints
+from colorhelpers.hints.propagation import fill
+from colorhelpers.hints.reference import reference_hints
+
+#: Carried colors are used where their confidence (the product of the flow's reliability
+#: since the keyframe) is at least this.
+TRUST = 0.3
+#: A hint changes a pixel's color by at least this (scaled ab) to make it an anchor.
+HINT_CHANGE = 0.02
+
+
+@dataclass
+class Anchor:
+    """Colors a frame must have: scaled ab on the working grid where `mask` is set; a keyframe
+    has every pixel set and its full-resolution `full_ab`, a hinted frame only the regions
+    its hints changed. `reference` (uint8 RGB) guides the untrusted pixels of its shot."""
+
+    frame: int
+    mask: np.ndarray
+    ab: np.ndarray
+    full_ab: np.ndarray | None = None
+    reference: np.ndarray | None = None
+
+
+def keyframe_anchor(frame_number: int, rgb: np.ndarray, grid_shape: tuple[int, int]) -> Anchor:
+    """The anchor of a keyframe, uint8 RGB of the clip's size."""
+    import cv2
+
+    full_ab = (rgb2lab(rgb / 255.0)[..., 1:] / AB_SCALE).astype(np.float32)
+    ab = cv2.resize(full_ab, grid_shape[::-1], interpolation=cv2.INTER_AREA)
+    return Anchor(frame_number, np.ones(grid_shape, bool), ab, full_ab, rgb)
+
+
+class _Store:
+    """Per-frame working-grid arrays in files on disk: appended in pass 1, then read and
+    rewritten a frame at a time (plain reads and writes, so memory does not grow with the clip)."""
+
+    FIELDS = {"gray": (np.uint8, ()), "prior": (np.float16, (2,)), "ab": (np.float16, (2,)),
+              "confidence": (np.float16, ())}
+
+    def __init__(self, folder: Path, shape: tuple[int, int]) -> None:
+        self.shape, self.count = shape, 0
+        self._files = {name: open(folder / f"{name}.raw", "w+b") for name in self.FIELDS}  # noqa: SIM115
+        self._bytes = {name: int(np.prod((*shape, *tail))) * np.dtype(dtype).itemsize
+                       for name, (dtype, tail) in self.FIELDS.items()}
+
+    def append(self, **arrays: np.ndarray) -> None:
+        for name, (dtype, _) in self.FIELDS.items():
+            self._files[name].seek(0, 2)
+            self._files[name].write(np.ascontiguousarray(arrays[name], dtype).tobytes())
+        self.count += 1
+
+    def read(self, name: str, t: int) -> np.ndarray:
+        dtype, tail = self.FIELDS[name]
+        handle = self._files[name]
+        handle.seek(t * self._bytes[name])
+        array = np.frombuffer(handle.read(self._bytes[name]), dtype).reshape(*self.shape, *tail)
+        return array.astype(np.float32) if dtype == np.float16 else array
+
+    def write(self, name: str, t: int, array: np.ndarray) -> None:
+        handle = self._files[name]
+        handle.seek(t * self._bytes[name])
+        handle.write(np.ascontiguousarray(array, self.FIELDS[name][0]).tobytes())
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+
+
+def _carry(tracker: FlowTracker, previous_gray, gray, ab, confidence):
+    """The previous frame's anchored colors and confidence, carried to this frame. A step the
+    flow vouches for (`flow.PIN_RELIABILITY`) keeps the confidence; a doubtful one scales it."""
+    map_x, map_y, reliability = tracker.track(previous_gray, gray)
+    carried = warp(np.asarray(ab, np.float32), map_x, map_y)
+    step = np.where(reliability >= PIN_RELIABILITY, 1.0, reliability)
+    return carried, warp(np.asarray(confidence, np.float32)[..., None], map_x, map_y)[..., 0] * step
+
+
+def _anchored(anchor: Anchor | None, ab: np.ndarray, confidence: np.ndarray):
+    if anchor is None:
+        return ab, confidence
+    return (np.where(anchor.mask[..., None], anchor.ab, ab),
+            np.where(anchor.mask, 1.0, confidence).astype(np.float32))
+
+
+class KeyframeColorizer:
+    """Colors one clip from its anchors (keyframes and hinted frames), in three passes.
+
+    `anchors` maps frame numbers to an `Anchor`, or to `Hints` that `anchors_from_hints`
+    turns into one in the first pass. After `colorize`, `cuts` lists the frames that start a
+    new shot and `frames` the clip's length.
+    """
+
+    def __init__(self, colorizer: Colorizer, anchors: dict[int, Anchor | Hints],
+                 tracker: FlowTracker | None = None) -> None:
+        self.colorizer, self.anchors = colorizer, dict(anchors)
+        self.tracker = tracker or FlowTracker()
+        self.cuts: list[int] = []
+        self.frames = 0
+
+    def _shot(self, frame: int) -> int:
+        return bisect.bisect_right(self.cuts, frame)
+
+    def _forward(self, info: ClipInfo, folder: Path) -> _Store:
+        """Pass 1: analyse every frame, detect cuts, carry the anchors forward."""
+        store, previous = None, None
+        for batch, first in _numbered_batches(info):
+            for frame in self.colorizer.analyse(np.stack([rgb for rgb, _ in batch]), first_index=first):
+                self.frames += 1
+                if store is None:
+                    store = _Store(folder, frame.grid.shape)
+                gray = frame.gray
+                if previous is not None and is_cut(previous[0], gray):
+                    self.cuts.append(frame.index)
+                    previous = None
+                if previous is None:
+                    ab, confidence = frame.prior_ab, np.zeros(gray.shape, np.float32)
+                else:
+                    ab, confidence = _carry(self.tracker, previous[0], gray, *previous[1:])
+                anchor = self.anchors.get(frame.index)
+                if isinstance(anchor, Hints):  # corrections on top of what the frame has so far
+                    anchor = self.anchors[frame.index] = anchors_from_hints(frame, anchor, ab, confidence)
+                ab, confidence = _anchored(anchor, ab, confidence)
+                store.append(gray=gray, prior=frame.prior_ab, ab=ab, confidence=confidence)
+                previous = gray, ab, confidence
+        return store
+
+    def _backward(self, store: _Store) -> None:
+        """Pass 2: carry the anchors backward and decide every frame's colors (in place)."""
+        later = None  # the next frame's (gray, ab, confidence)
+        for t in range(self.frames - 1, -1, -1):
+            gray = store.read("gray", t)
+            if later is None or t + 1 in self.cuts:
+                ab, confidence = store.read("prior", t), np.zeros(gray.shape, np.float32)
+            else:
+                ab, confidence = _carry(self.tracker, later[0], gray, *later[1:])
+            ab, confidence = _anchored(self.anchors.get(t), ab, confidence)
+            later = gray, ab, confidence
+            store.write("ab", t, self._decide(t, gray, store, ab, confidence))
+
+    def _keyframe_near(self, t: int) -> Anchor | None:
+        """The keyframe of `t`'s shot nearest to it in time, if the shot has one."""
+        shot = self._shot(t)
+        keyframes = [a for f, a in self.anchors.items() if a.reference is not None and self._shot(f) == shot]
+        return min(keyframes, key=lambda a: abs(a.frame - t), default=None)
+
+    def _decide(self, t: int, gray: np.ndarray, store: _Store, back_ab: np.ndarray,
+                back_confidence: np.ndarray) -> np.ndarray:
+        """Forward and backward carries joined by their confidence; the rest filled."""
+        forward_ab, forward_confidence = store.read("ab", t), store.read("confidence", t)
+        prior = store.read("prior", t)
+        weights = np.stack([forward_confidence * (forward_confidence >= TRUST),
+                            back_confidence * (back_confidence >= TRUST)])
+        total = weights.sum(0)
+        trusted = total > 0
+        carried = (weights[0, ..., None] * forward_ab + weights[1, ..., None] * back_ab)
+        carried = carried / np.maximum(total, 1e-6)[..., None]
+        if trusted.all():
+            return carried
+        keyframe = self._keyframe_near(t)
+        reference = None if keyframe is None else keyframe.reference
+        if not trusted.any() and reference is None:
+            return prior
+        lightness_ = lightness(gray)
+        weight, hint_ab = np.zeros(gray.shape), np.zeros((*gray.shape, 2))
+        if reference is not None:  # the keyframe's regions matched, softly, where nothing is carried
+            matched = reference_hints(lightness_, reference)
+            weight, hint_ab = matched.weight, matched.ab
+        # The carried colors are the boundary; only what the flow could not vouch for is solved.
+        return fill(lightness_, trusted, carried, weight, hint_ab, prior)
+
+    def colorize(self, info: ClipInfo, out: Path) -> Path:
+        """Color the clip `info` into `out` (a file of the same format); returns `out`."""
+        with tempfile.TemporaryDirectory(prefix="colorgan-keyframes-") as folder:
+            store = self._forward(info, Path(folder))
+            past = sorted(f for f in self.anchors if f >= self.frames)
+            if past:
+                store.close()
+                raise ClipError(f"{info.path}: a keyframe or hints for frame {past[0]}, but the clip has "
+                                f"{self.frames} frames (0-{self.frames - 1})")
+            self._backward(store)
+            with ClipWriter(out, info) as writer:
+                for batch, first in _numbered_batches(info):
+                    l_full, target_luma = full_resolution(np.stack([rgb for rgb, _ in batch]))
+                    frames = [Frame(first + i, None, l_full[i], target_luma[i], None, None)
+                              for i in range(len(batch))]
+                    full = [getattr(self.anchors.get(f.index), "full_ab", None) for f in frames]
+                    colors = [Colors(store.read("ab", f.index), full_ab=ab) for f, ab in zip(frames, full)]
+                    for rgb, (_, duration) in zip(self.colorizer.join(frames, colors), batch):
+                        writer.write(rgb, duration)
+            store.close()
+        return out
+
+
+def anchors_from_hints(frame: Frame, hints: Hints, carried: np.ndarray, confidence: np.ndarray) -> Anchor:
+    """Hints on a frame as an anchor: the regions whose colors they change, on top of the
+    colors carried there so far where those are trusted, else the network's."""
+    start = np.where((confidence >= TRUST)[..., None], carried, frame.prior_ab).astype(np.float32)
+    guided = Frame(frame.index, frame.grid, frame.l_full, frame.luma, frame.lightness, start)
+    ab = HintGuide(hints).ab(guided)
+    return Anchor(frame.index, np.abs(ab - start).max(-1) >= HINT_CHANGE, ab)
+
+
+def _numbered_batches(info: ClipInfo) -> Iterator[tuple[list[tuple[np.ndarray, int | None]], int]]:
+    """The clip's (frame, duration) pairs in batches, with the first frame's number; each frame
+    checked to have the first one's size."""
+    from colorhelpers.colorize.road import BATCH, BATCH_PIXELS
+
+    size = max(1, min(BATCH, BATCH_PIXELS // (info.width * info.height)))
+    batch: list[tuple[np.ndarray, int | None]] = []
+    first = 0
+    for number, (rgb, duration) in enumerate(read_frames(info)):
+        if rgb.shape[:2] != (info.height, info.width):
+            raise ClipError(f"{info.path}: frame {number} is {rgb.shape[1]}x{rgb.shape[0]}, "
+                            f"not {info.width}x{info.height} like the first")
+        batch.append((rgb, duration))
+        if len(batch) == size:
+            yield batch, first
+            first, batch = first + size, []
+    if batch:
+        yield batch, first
+
+
+def read_keyframes(folder: Path | None, specs: list[str], info: ClipInfo, grid_shape: tuple[int, int]
+                   ) -> dict[int, Anchor]:
+    """The command line's keyframes: `folder` of color images named by frame number (`0.png`,
+    `57.png`, ...) and `specs` of the form `N:IMAGE`, each checked to be readable and of the
+    clip's size before any work; a problem is a ClipError naming the file."""
+    from colorhelpers.colorize.road import read_still
+    from colorhelpers.data.files import check_image
+
+    named: list[tuple[str, Path]] = []
+    if folder is not None:
+        if not folder.is_dir():
+            raise ClipError(f"--keyframes {folder}: no such folder")
+        named += [(f.stem, f) for f in sorted(folder.iterdir()) if f.is_file() and not f.name.startswith(".")]
+    for spec in specs:
+        number, sep, image = spec.partition(":")
+        if not sep:
+            raise ClipError(f"--keyframe {spec}: expected FRAME:IMAGE, for example 0:first.png")
+        named.append((number, Path(image)))
+    anchors = {}
+    for number, path in named:
+        if not number.isdigit():
+            raise ClipError(f"{path}: a keyframe must be named by its frame number (0.png, 57.png, ...)")
+        problem = check_image(path).problem if path.is_file() else "no such file"
+        if problem:
+            raise ClipError(f"{path}: {problem}")
+        rgb = read_still(path)
+        if rgb.shape[:2] != (info.height, info.width):
+            raise ClipError(f"{path}: the keyframe is {rgb.shape[1]}x{rgb.shape[0]}, the clip "
+                            f"{info.path.name} is {info.width}x{info.height}")
+        anchors[int(number)] = keyframe_anchor(int(number), rgb, grid_shape)
+    return anchors
+

@@ -1,0 +1,131 @@
+"""Which part of the recipe buys what: variants trained on the same budget, side by side.
+
+Taught in notebooks/08_ablation.
+
+Each variant is a `TrainConfig` (or None for the gray answer, ab = 0, which needs no
+training). `run_variants` trains each one into its own run directory under one folder and
+collects the last epoch's held-out scores and the training time into a table. A run
+that is already complete is read, not trained again, so the notebooks that share variants
+(06, 07 and 08) train each of them once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from colorhelpers.data.pipeline import eval_batches
+from colorhelpers.evaluation.trained import load_generator, open_run
+from colorhelpers.scoring.metrics import evaluate_generator, predict_ab
+from colorhelpers.scoring.plotting import gray_output_truth, tile
+from colorhelpers.training.config import TrainConfig
+from colorhelpers.training.loop import train
+from colorhelpers.training.runs import RunDirectory
+
+#: The scores of a table row, in the order the notebooks print them.
+SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named recipe; `config=None` stands for the gray answer (no model at all).
+
+    `run_dir` places its run somewhere other than `<root>/<slug>` (for instance the run
+    that notebook 04 or `make train` already trained with the same config).
+    """
+
+    name: str
+    config: TrainConfig | None
+    run_dir: Path | None = None
+
+    @property
+    def slug(self) -> str:
+        """The variant's run-directory name: its name in lower case, words joined by '-'.
+
+        >>> Variant("+ VGG-16 encoder", None).slug
+        'vgg-16-encoder'
+        """
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+def ablation_variants(default: TrainConfig, default_run: Path | None = None) -> list[Variant]:
+    """The rows of notebook 08's table: the gray answer, the blog post's recipe, colorgan's
+    default (trained in `default_run` if given), and the default with one ingredient added
+    or taken away (the GAN taken away, or added when the default trains on L1 alone)."""
+    return [
+        Variant("gray answer (ab = 0)", None),
+        Variant("blog post's recipe", default.replace(
+            conditional_discriminator=False, generator_head="relu_convs", warmup_epochs=0)),
+        Variant("colorgan default", default, default_run),
+        Variant("without warm-up", default.replace(warmup_epochs=0)),
+        # With the GAN in the default, take it away; with L1 alone the default, add it.
+        Variant("L1 only (no GAN)", default.replace(warmup_epochs=default.epochs))
+        if default.warmup_epochs < default.epochs
+        else Variant("+ GAN (second half adversarial)", default.replace(warmup_epochs=default.epochs // 2)),
+        Variant("+ noise channel", default.replace(noise_channel=True)),
+        Variant("pix2pix's widths", default.replace(generator_max_filters=8 * default.generator_filters)),
+    ]
+
+
+def run_variants(
+    variants: Sequence[Variant],
+    train_paths: list[Path],
+    heldout_paths: list[Path],
+    root: Path | str,
+) -> list[dict[str, float | str]]:
+    """Train (or read) every variant under `root`; one row per variant.
+
+    A row holds the name, the four held-out scores of the last epoch, `minutes` of training
+    (the sum of metrics.csv's per-epoch seconds, so a resumed run counts only its epochs),
+    and `config`, the config the run was trained with (None for the gray answer).
+    """
+    table = []
+    # The gray answer is scored at the size the models are trained at.
+    size = next((v.config.image_size for v in variants if v.config), TrainConfig().image_size)
+    for variant in variants:
+        if variant.config is None:
+            scores = evaluate_generator(None, eval_batches(heldout_paths, size))
+            table.append({"name": variant.name, **scores, "minutes": 0.0, "config": None})
+            continue
+        run = run_of(variant, root)
+        rows = train(train_paths, heldout_paths, run.root, variant.config, verbose=0)
+        minutes = sum(row["seconds"] for row in rows) / 60
+        scores = {name: rows[-1][name] for name in SCORES}
+        table.append({"name": variant.name, **scores, "minutes": minutes, "config": run.read_config()})
+    return table
+
+
+def run_of(variant: Variant, root: Path | str) -> RunDirectory:
+    """The run directory of a trained variant."""
+    return RunDirectory(variant.run_dir or Path(root) / variant.slug)
+
+
+def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarray,
+                 ab_true: np.ndarray) -> np.ndarray:
+    """A uint8 RGB grid, one row per image: each variant's output (last epoch), then the truth.
+
+    The gray answer's column is the gray input itself.
+    """
+    columns = []
+    for variant in variants:
+        if variant.config is None:
+            ab = np.zeros_like(ab_true)
+        else:
+            generator, _ = load_generator(open_run(run_of(variant, root).root))
+            ab = predict_ab(generator, l_norm)
+        columns.append(gray_output_truth(l_norm, ab, ab_true)[1])
+    columns.append(gray_output_truth(l_norm, ab_true, ab_true)[2])
+    return tile([list(images) for images in zip(*columns)])
+
+
+def format_table(table: Sequence[dict]) -> str:
+    """The table as fixed-width text, one line per variant."""
+    lines = [f"{'variant':24} {'PSNR':>6} {'CIEDE2000':>9} {'AuC':>6} {'colorful':>9} {'minutes':>7}"]
+    for row in table:
+        lines.append(f"{row['name']:24} {row['psnr']:6.2f} {row['ciede2000']:9.2f} {row['auc']:6.3f} "
+                     f"{row['colorfulness_ratio']:9.2f} {row['minutes']:7.1f}")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""From a config to the objects it describes: the networks, their optimizers, their dtype.
+
+Taught in notebooks/04_training. One place builds what a `TrainConfig` describes, so that
+training a run and reloading it later (`colorhelpers.evaluation`) can never build two
+different models from the same config.json.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import keras
+
+from colorhelpers.models.pix2pix import build_discriminator, build_generator
+from colorhelpers.models.vgg16 import build_vgg16_generator, imagenet_vgg16_weights
+from colorhelpers.training.config import TrainConfig
+
+
+@contextlib.contextmanager
+def dtype_policy(name: str) -> Iterator[None]:
+    """Build layers under a Keras dtype policy without leaving it set globally."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None,
+                  any_size: bool = False) -> keras.Model:
+    """The untrained generator a config describes (used to train it and to reload it).
+
+    `encoder_weights_file` starts a VGG-16 encoder from pretrained weights; without it the
+    encoder starts random (and reloading a trained run overwrites every weight anyway).
+    `any_size` builds the U-Net for any multiple of the image size (the VGG-16 encoder stays
+    square).
+    """
+    if config.encoder == "vgg16":
+        return build_vgg16_generator(config.image_size, config.generator_filters, config.dropout,
+                                     encoder_weights_file)
+    return build_generator(config.image_size, config.generator_filters, config.generator_head,
+                           config.dropout, config.noise_channel, config.generator_max_filters, any_size)
+
+
+def discriminator_for(config: TrainConfig) -> keras.Model:
+    """The untrained PatchGAN a config describes."""
+    return build_discriminator(config.image_size, config.discriminator_filters,
+                               config.discriminator_layers, config.conditional_discriminator)
+
+
+def optimizer_for(config: TrainConfig) -> keras.optimizers.Optimizer:
+    """pix2pix's Adam; under mixed_float16, wrapped to scale the loss (float16's range is small)."""
+    optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
+    if config.precision == "mixed_float16":
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def with_encoder_weights(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
+    """The pretrained weights file the config asks for, and the config that says what was got.
+
+    When ImageNet weights cannot be downloaded, the run goes on with random ones and its
+    config.json says `"encoder_weights": "random"`, so nobody mistakes it for a pretrained run.
+    """
+    if config.encoder != "vgg16" or config.encoder_weights != "imagenet":
+        return config, None
+    weights_file = imagenet_vgg16_weights()
+    return (config, weights_file) if weights_file else (config.replace(encoder_weights="random"), None)

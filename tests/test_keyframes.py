@@ -1,0 +1,154 @@
+"""Keyframes: a hand-colored frame reproduced and carried both ways, cuts, hints on frames, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from conftest import FIXTURE
+from PIL import Image
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+from colorhelpers.clips import flow, motion
+from colorhelpers.clips.keyframes import KeyframeColorizer, keyframe_anchor, read_keyframes
+from colorhelpers.colorize import ClipError, Colorizer, WorkingGrid, probe
+from colorhelpers.colorize.media import read_frames
+from colorhelpers.hints import Hints
+from colorhelpers.training import RunDirectory, TrainConfig
+from colorhelpers.training.recipe import generator_for
+
+TINY = TrainConfig(image_size=32, generator_filters=8, encoder_weights="random")
+
+
+def save_gif(path: Path, frames: list[np.ndarray]) -> Path:
+    images = [Image.fromarray(f) for f in frames]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=80, loop=0)
+    return path
+
+
+def de(a: np.ndarray, b: np.ndarray) -> float:
+    return float(deltaE_ciede2000(rgb2lab(a / 255.0), rgb2lab(b / 255.0)).mean())
+
+
+@pytest.fixture(scope="module")
+def colorizer() -> Colorizer:
+    keras.utils.set_random_seed(0)
+    return Colorizer(generator_for(TINY, any_size=True), TINY.image_size)
+
+
+@pytest.fixture(scope="module")
+def pan() -> motion.MovingClip:
+    picture = np.asarray(Image.open(sorted((FIXTURE / "heldout").glob("*.jpg"))[0]).convert("RGB"))
+    # The shorter side is the model's size, so the working grid is the clip's own size.
+    return motion.moving_clip(picture, frames=12, height=40, width=32)
+
+
+def keyed(colorizer, clip, keyframes, tmp_path, hints=None) -> tuple[list[np.ndarray], KeyframeColorizer]:
+    gif = save_gif(tmp_path / "clip.gif", clip.gray)
+    info = probe(gif)
+    grid = WorkingGrid.of(info.height, info.width, colorizer.size).shape
+    anchors = {k: keyframe_anchor(k, clip.truth[k], grid) for k in keyframes}
+    anchors.update(hints or {})
+    keyframes_ = KeyframeColorizer(colorizer, anchors)
+    out = keyframes_.colorize(info, tmp_path / "out.gif")
+    return [f for f, _ in read_frames(probe(out))], keyframes_
+
+
+def test_a_keyframe_is_reproduced_and_carried_forward_without_fading(colorizer, pan, tmp_path):
+    out, _ = keyed(colorizer, pan, [0], tmp_path)
+    automatic = [colorizer.still(f) for f in pan.gray]
+    assert len(out) == len(pan.truth)
+    assert de(out[0], pan.truth[0]) < 2.0  # the keyframe itself, on the clip's own lightness
+    # The untrained network's colors are far from the truth; the carried keyframe stays close
+    # to the end of the clip, where a per-frame blend would have faded into them.
+    assert de(out[-1], pan.truth[-1]) < 0.5 * de(automatic[-1], pan.truth[-1])
+    assert motion.warping_error(out, pan) < 2.0
+
+
+def test_a_last_keyframe_is_carried_backward(colorizer, pan, tmp_path):
+    out, _ = keyed(colorizer, pan, [len(pan.truth) - 1], tmp_path)
+    automatic = colorizer.still(pan.gray[0])
+    assert de(out[0], pan.truth[0]) < 0.5 * de(automatic, pan.truth[0])
+
+
+def test_two_keyframes_do_at_least_as_well_as_one(colorizer, pan, tmp_path):
+    one, _ = keyed(colorizer, pan, [0], tmp_path)
+    two, _ = keyed(colorizer, pan, [0, len(pan.truth) - 1], tmp_path)
+    assert motion.mean_ciede2000(two, pan.truth) <= motion.mean_ciede2000(one, pan.truth) + 0.05
+
+
+def test_a_cut_stops_the_keyframe_colors(colorizer, pan, tmp_path):
+    other = motion.moving_clip(np.full((80, 80, 3), (20, 30, 200), np.uint8), frames=6, height=40, width=32)
+    clip = motion.MovingClip(pan.gray + other.gray, pan.truth + other.truth, pan.centers, pan.scales)
+    out, keyframes = keyed(colorizer, clip, [0], tmp_path)
+    assert keyframes.cuts == [len(pan.gray)]
+    # Frames after the cut are the network's own colors, not the keyframe's carried on.
+    assert np.abs(out[-1].astype(int) - colorizer.still(other.gray[-1]).astype(int)).mean() < 3
+    assert not flow.is_cut(pan.gray[0][..., 0], pan.gray[1][..., 0])
+
+
+def test_hints_on_a_later_frame_are_carried_both_ways(colorizer, pan, tmp_path):
+    h, w = pan.gray[0].shape[:2]
+    red = Hints(np.array([h // 2]), np.array([w // 2]), np.array([[220, 20, 20]], np.uint8))
+    out, keyframes = keyed(colorizer, pan, [], tmp_path, hints={6: red})
+    (tmp_path / "plain").mkdir()
+    plain, _ = keyed(colorizer, pan, [], tmp_path / "plain")
+    assert keyframes.anchors[6].mask.any()
+    for t in (5, 6, 7):
+        redder = lambda f: (f[..., 0].astype(int) - f[..., 1]).mean()  # noqa: E731
+        assert redder(out[t]) > redder(plain[t])
+
+
+def test_read_keyframes_checks_names_sizes_and_files(tmp_path, pan):
+    gif = save_gif(tmp_path / "clip.gif", pan.gray)
+    info = probe(gif)
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    Image.fromarray(pan.truth[3]).save(folder / "3.png")
+    anchors = read_keyframes(folder, [], info, (40, 32))
+    assert list(anchors) == [3] and anchors[3].full_ab.shape == (40, 32, 2)
+    Image.fromarray(pan.truth[0][:32]).save(tmp_path / "small.png")
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    cases = (("0:" + str(tmp_path / "small.png"), "is 32x32"), ("first.png", "FRAME:IMAGE"),
+             ("0:" + str(tmp_path / "broken.png"), "broken.png"),
+             ("x:" + str(folder / "3.png"), "frame number"))
+    for spec, words in cases:
+        with pytest.raises(ClipError, match=words):
+            read_keyframes(None, [spec], info, (40, 32))
+
+
+def test_cli_keyframes_and_errors(tmp_path, pan):
+    run = RunDirectory(tmp_path / "run")
+    generator = generator_for(TINY)
+    run.config_file.parent.mkdir(parents=True)
+    run.config_file.write_text(TINY.to_json())
+    run.generator_weights(1).parent.mkdir(parents=True)
+    generator.save_weights(run.generator_weights(1))
+    gif = save_gif(tmp_path / "clip.gif", pan.gray)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    Image.fromarray(pan.truth[0]).save(keys / "0.png")
+    base = [sys.executable, "-m", "colorhelpers", "colorize", "--run", str(run.root), "--input", str(gif)]
+    done = subprocess.run(base + ["--keyframes", str(keys), "--output", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "cuts found at frames: none" in done.stdout
+    out = [f for f, _ in read_frames(probe(tmp_path / "out" / "clip.gif"))]
+    assert de(out[0], pan.truth[0]) < 2.0
+    hints = tmp_path / "hints.json"
+    hints.write_text(json.dumps([{"x": 3, "y": 3, "color": "#ff0000", "frame": 4}]))
+    done = subprocess.run(base + ["--hints", str(hints), "--output", str(tmp_path / "hinted")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "1 keyframe(s) or hinted frame(s)" in done.stdout, done.stderr
+    for extra, words in ((["--keyframe", f"99:{keys / '0.png'}"], "frame 99"),
+                         (["--keyframe", f"0:{tmp_path / 'missing.png'}"], "missing.png"),
+                         (["--keyframes", str(keys), "--reference", str(keys / "0.png")], "as a keyframe")):
+        done = subprocess.run(base + extra + ["--output", str(tmp_path / "bad")], capture_output=True,
+                              text=True)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert not (tmp_path / "bad" / "clip.gif").exists()
