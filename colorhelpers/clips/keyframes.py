@@ -34,8 +34,8 @@ from skimage.color import rgb2lab
 
 from colorhelpers.clips.flow import PIN_RELIABILITY, FlowTracker, is_cut, lightness, warp
 from colorhelpers.color.lab import AB_SCALE
-from colorhelpers.colorize.media import ClipError, ClipInfo, ClipWriter, read_frames
-from colorhelpers.colorize.road import Colorizer, Colors, Frame, full_resolution
+from colorhelpers.colorize.media import ClipError, ClipInfo, ClipWriter
+from colorhelpers.colorize.road import Colorizer, Colors, Frame, batch_size, clip_frames, full_resolution
 from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
 from colorhelpers.hints.propagation import fill
@@ -241,18 +241,12 @@ def anchors_from_hints(frame: Frame, hints: Hints, carried: np.ndarray, confiden
 
 
 def _numbered_batches(info: ClipInfo) -> Iterator[tuple[list[tuple[np.ndarray, int | None]], int]]:
-    """The clip's (frame, duration) pairs in batches, with the first frame's number; each frame
-    checked to have the first one's size."""
-    from colorhelpers.colorize.road import BATCH, BATCH_PIXELS
-
-    size = max(1, min(BATCH, BATCH_PIXELS // (info.width * info.height)))
+    """The clip's (frame, duration) pairs in the road's batches, with the first frame's number."""
+    size = batch_size(info.height, info.width)
     batch: list[tuple[np.ndarray, int | None]] = []
     first = 0
-    for number, (rgb, duration) in enumerate(read_frames(info)):
-        if rgb.shape[:2] != (info.height, info.width):
-            raise ClipError(f"{info.path}: frame {number} is {rgb.shape[1]}x{rgb.shape[0]}, "
-                            f"not {info.width}x{info.height} like the first")
-        batch.append((rgb, duration))
+    for pair in clip_frames(info):
+        batch.append(pair)
         if len(batch) == size:
             yield batch, first
             first, batch = first + size, []

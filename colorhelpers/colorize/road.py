@@ -31,13 +31,35 @@ import tensorflow as tf
 from colorhelpers.color.join import join_color, luma, with_luma
 from colorhelpers.color.lab import L_SCALE, l_ab_to_rgb, normalize_lab, rgb_to_lab
 from colorhelpers.colorize.grid import WorkingGrid, predict_on_grid
-from colorhelpers.colorize.media import ClipError, ClipWriter, is_clip, probe, read_frames, write_png
+from colorhelpers.colorize.media import (
+    ClipError,
+    ClipInfo,
+    ClipWriter,
+    is_clip,
+    probe,
+    read_frames,
+    write_png,
+)
 from colorhelpers.data.files import decode_rgb
 
 #: Frames analysed together: the network is about twice as fast per frame in batches of 8...
 BATCH = 8
 #: ...unless a batch would hold more pixels than this (large frames go a few at a time).
 BATCH_PIXELS = 8 * 512 * 512
+
+
+def batch_size(height: int, width: int) -> int:
+    """How many frames of `height` x `width` the road analyses together."""
+    return max(1, min(BATCH, BATCH_PIXELS // (height * width)))
+
+
+def clip_frames(info: ClipInfo) -> Iterator[tuple[np.ndarray, int | None]]:
+    """A clip's (uint8 RGB frame, duration) pairs, each checked to have the first frame's size."""
+    for number, (rgb, duration) in enumerate(read_frames(info), 1):
+        if rgb.shape[:2] != (info.height, info.width):
+            raise ClipError(f"{info.path}: frame {number} is {rgb.shape[1]}x{rgb.shape[0]}, "
+                            f"not {info.width}x{info.height} like the first")
+        yield rgb, duration
 
 
 @dataclass
@@ -162,7 +184,7 @@ class Colorizer:
         done = 0
         for frame in frames:
             batch.append(np.asarray(frame, np.uint8))
-            if len(batch) >= max(1, min(BATCH, BATCH_PIXELS // batch[0][..., 0].size)):
+            if len(batch) >= batch_size(*batch[0].shape[:2]):
                 yield from self._batch(batch, done, guide)
                 done, batch = done + len(batch), []
         if batch:
@@ -214,10 +236,7 @@ def colorize_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str
     durations: deque[int | None] = deque()  # of the frames read but not yet written
 
     def frames() -> Iterator[np.ndarray]:
-        for number, (rgb, duration) in enumerate(read_frames(info), 1):
-            if rgb.shape[:2] != (info.height, info.width):
-                raise ClipError(f"{info.path}: frame {number} is {rgb.shape[1]}x{rgb.shape[0]}, "
-                                f"not {info.width}x{info.height} like the first")
+        for rgb, duration in clip_frames(info):
             durations.append(duration)
             yield rgb
 
