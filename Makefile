@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # Every notebook is paired with a jupytext script of the same name.
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 
-.PHONY: setup train test browser-test screenshots sync execute check-sync lint bench clean
+.PHONY: setup train train-lineart test browser-test screenshots sync execute check-sync lint bench bench-lineart clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +22,12 @@ setup: $(VENV)/.installed
 train: setup
 	$(PY) -m colorhelpers train --data data/anime --out runs/anime
 	$(PY) -m colorhelpers ship --run runs/anime
+
+# The line-art model (notebooks/11_line_art): line art drawn from the same characters in several
+# styles, L and ab out; its last generator becomes the model `colorize --kind lineart` uses.
+train-lineart: setup
+	$(PY) -m colorhelpers train --data data/anime --out runs/lineart --kind lineart
+	$(PY) -m colorhelpers ship --run runs/lineart
 
 # Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs).
 test: setup
@@ -66,3 +72,19 @@ bench: setup
 
 clean:
 	rm -rf runs
+
+# Line art with hints on hintauc's Hint-AUC protocol: colorgan --kind lineart against G'MIC and a
+# white fill (bench/lineart.py; needs `apt-get install gmic`). hintauc (fil_finder, astropy<6,
+# numpy<2) gets its own venv, bench/.venv-hintauc; the test-only faces are built if missing.
+HINTAUC_VENV ?= bench/.venv-hintauc
+$(HINTAUC_VENV)/.installed:
+	python3 -m venv $(HINTAUC_VENV)
+	$(HINTAUC_VENV)/bin/pip install --quiet --upgrade pip
+	$(HINTAUC_VENV)/bin/pip install --quiet "hintauc==0.3.3"
+	touch $@
+
+bench-lineart: setup $(HINTAUC_VENV)/.installed
+	test -d data/testsets/anime-faces || $(PY) -m bench.testsets --folders anime-faces
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.lineart --folders data/anime/heldout data/testsets/anime-faces \
+	  --limit 20 --hintauc-python $(HINTAUC_VENV)/bin/python --json docs/results-lineart.json --markdown \
+	  --figure docs/lineart.png

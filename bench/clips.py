@@ -12,7 +12,8 @@ middle changes to another picture half-way. Printed per set and clip kind: warpi
 (ab units) and CIEDE2000 of the gray answer, per-frame coloring, colorgan's clip coloring,
 and clip coloring with the first frame in color as the reference. With `--files N`, the
 first N pan clips of each set also go through the files and the command line's code
-(GIF in, GIF out) and shared/checks/clip_eval.py scores them, when it is there.
+(GIF in, GIF out) and clip_eval.py scores them, when a `shared/checks` folder with it sits
+beside the repository.
 
 Speed: a 256x256 clip of 96 frames; per-frame coloring (`colorize.colorize_rgb`, a frame
 at a time) against clip coloring (`Colorizer.frames` with `clips.SteadyGuide`), both in

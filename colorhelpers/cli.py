@@ -1,15 +1,17 @@
 """The command line of the README: train, colorize and evaluate without Jupyter.
 
     python -m colorhelpers train --data DIR --out RUN_DIR [--epochs N] [--warmup N] [--size PX]
-                                 [--batch B] [--seed S] [--keep-every N] [--memory-budget-mb MB]
-                                 [--cache-dir DIR] [--strategy auto|one|mirrored|multiworker]
+                                 [--batch B] [--seed S] [--kind gray|lineart] [--keep-every N]
+                                 [--memory-budget-mb MB] [--cache-dir DIR] [--strategy ...]
     python -m colorhelpers colorize --input FILE_OR_DIR --output DIR [--run RUN_DIR] [--epoch K]
                                     [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
+                                    [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
     python -m colorhelpers ship --run RUN_DIR
 
 Without --run, `colorize` and `evaluate` use the model shipped with the package
-(colorhelpers/shipped, trained by `make train`); `ship` replaces it with a run's last generator.
+(colorhelpers/shipped, trained by `make train`; for `--kind lineart`, colorhelpers/shipped_lineart,
+trained by `make train-lineart`); `ship` replaces the one of the run's kind with its last generator.
 
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
 `colorize` sends every input down the one road (`colorhelpers.colorize`) with its guide: none,
@@ -52,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--size", type=int, help="training image size, a power of two (default 128)")
     train.add_argument("--batch", type=int, help="batch size (default 16)")
     train.add_argument("--seed", type=int, help="random seed (default 0)")
+    train.add_argument("--kind", choices=("gray", "lineart"),
+                       help="learn to color gray renders (default) or line art drawn from the images")
     train.add_argument("--keep-every", type=int, default=10, metavar="N",
                        help="keep the generator weights of every Nth epoch for colorize --epoch, "
                             "besides the last two (default 10; 1 keeps all, 0 only the last two); "
@@ -87,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
                                "57.png...), the clip's size; their colors are carried forward and backward")
     colorize.add_argument("--keyframe", action="append", default=[], metavar="N:IMAGE",
                           help="for a clip: one color keyframe, frame N (repeatable)")
+    colorize.add_argument("--kind", default="gray", choices=("gray", "lineart", "auto"),
+                          help="gray (keep the input's lightness; default), lineart (black lines on white: "
+                               "lightness predicted too) or auto (decide per input and say so)")
     colorize.add_argument("--reference", type=Path,
                           help="a color picture (e.g. the same character) whose colors guide the result")
 
@@ -117,7 +124,7 @@ def _train(args: argparse.Namespace) -> int:
     # Resuming keeps the run's own settings; flags given now override them.
     config = run.read_config() if run.config_file.exists() else TrainConfig()
     changes = {"epochs": args.epochs, "warmup_epochs": args.warmup, "image_size": args.size,
-               "batch_size": args.batch, "seed": args.seed}
+               "batch_size": args.batch, "seed": args.seed, "kind": args.kind}
     config = config.replace(**{k: v for k, v in changes.items() if v is not None})
     train_paths, heldout_paths = split_dataset(args.data)
     print(f"training on {len(train_paths)} images, {len(heldout_paths)} held out; run in {run.root}")
@@ -138,12 +145,12 @@ def _colorize(args: argparse.Namespace) -> int:
     import tensorflow as tf
 
     from colorhelpers.clips import SteadyGuide
-    from colorhelpers.colorize import ClipError, Colorizer, colorize_path, is_clip, probe
+    from colorhelpers.colorize import ClipError, colorize_path, is_clip, probe
     from colorhelpers.colorize.road import read_still
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
-    from colorhelpers.evaluation import load_generator, open_run
-    from colorhelpers.hints import HintGuide, read_all_hints
+    from colorhelpers.hints import HintGuide, Hints, read_all_hints
     from colorhelpers.hints.points import upright_size
+    from colorhelpers.lineart import LineArtGuide, Models, kind_of
 
     _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
@@ -178,17 +185,22 @@ def _colorize(args: argparse.Namespace) -> int:
         raise DataError("--keyframes and --keyframe color one clip: give a GIF or a video as --input")
     if keyframed and reference is not None:
         raise DataError("--reference with keyframes: give the reference as a keyframe instead")
+    if keyframed and args.kind == "lineart":
+        raise DataError("--keyframes color gray clips; line art takes --hints and --reference")
     args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
-    run = open_run(_run_dir(args.run))
-    generator, epoch = load_generator(run, args.epoch)
-    colorizer = Colorizer(generator, run.read_config().image_size, args.saturation)
-    if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])):
-        return _colorize_keyframed(args, colorizer, paths[0], epoch, run)
+    models = Models(args.run, args.epoch, args.saturation)
+    if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])
+                     and args.kind == "gray"):
+        colorizer, epoch, run_root = models.get("gray")
+        return _colorize_keyframed(args, colorizer, paths[0], epoch, run_root)
     progress = _progress(len(paths))
     for i, path in enumerate(paths, 1):
+        kind = kind_of(path, args.kind)
+        colorizer, epoch, run_root = models.get(kind)
         guide = None
         if path in hints or reference is not None:
-            guide = HintGuide(hints[path], reference) if path in hints else HintGuide(reference_rgb=reference)
+            kind_guide = LineArtGuide if kind == "lineart" else HintGuide
+            guide = kind_guide(hints.get(path, Hints.none()), reference)
         if is_clip(path):
             guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
         try:
@@ -202,12 +214,12 @@ def _colorize(args: argparse.Namespace) -> int:
             warnings.warn(f"skipping {err}", SkippedImageWarning, stacklevel=1)
         if progress:
             progress.update(i)
-    model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run.root})"
+    model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run_root.name})"
     print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
     return 0
 
 
-def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: int, run) -> int:
+def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: int, run_root: Path) -> int:
     """One clip colored from keyframes and hinted frames (`colorhelpers.clips.keyframes`)."""
     from colorhelpers.clips.keyframes import KeyframeColorizer, read_keyframes
     from colorhelpers.colorize import WorkingGrid, output_path, probe
@@ -225,7 +237,7 @@ def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: 
     out = colorizer_.colorize(info, output_path(path, args.output))
     cuts = ", ".join(map(str, colorizer_.cuts)) or "none"
     print(f"colored {colorizer_.frames} frames of {path.name} from {len(anchors)} keyframe(s) or hinted "
-          f"frame(s) with epoch {epoch} of {run.root.name}; cuts found at frames: {cuts}; wrote {out}")
+          f"frame(s) with epoch {epoch} of {run_root.name}; cuts found at frames: {cuts}; wrote {out}")
     return 0
 
 
@@ -236,23 +248,17 @@ def _progress(count: int):
     return keras.utils.Progbar(count, unit_name="image") if count > 1 else None
 
 
-def _run_dir(run: Path | None) -> Path:
-    """The run a command uses: the one named, else the model shipped with the package."""
-    from colorhelpers.evaluation import SHIPPED_RUN
-
-    return SHIPPED_RUN if run is None else run
-
-
 def _check_saturation(saturation: float) -> None:
     if not 0.0 <= saturation <= 4.0:
         raise ValueError(f"--saturation must be between 0 and 4, got {saturation:g}")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from colorhelpers.evaluation import evaluate_run, open_run
+    from colorhelpers.evaluation import evaluate_run, open_run, shipped_run
 
     _check_saturation(args.saturation)
-    print(json.dumps(evaluate_run(open_run(_run_dir(args.run)), args.data, args.epoch, args.saturation)))
+    run = open_run(args.run or shipped_run())
+    print(json.dumps(evaluate_run(run, args.data, args.epoch, args.saturation)))
     return 0
 
 

@@ -8,8 +8,10 @@ white background, drops the ones that are unsuitable for learning color
 
     <out>/train/*.jpg             about 90 % of the kept images, size x size
     <out>/heldout/*.jpg           about 10 %, chosen by a hash of the source path
-    <fixture-out>/train/*.jpg     24 small (64x64) images for the unit tests
-    <fixture-out>/heldout/*.jpg    8 small (64x64) images for the unit tests
+    <fixture-out>/train/*.jpg     24 small (64x64) images, only with --fixture-out
+    <fixture-out>/heldout/*.jpg    8 small (64x64) images, only with --fixture-out
+
+(The tests' data/fixture is a slice of data/anime now, made by data/build_fixture.py.)
 
 The output depends only on the source files and the options: files are read in
 sorted order and the split is a hash of each file's relative path, so running
@@ -76,8 +78,9 @@ def parse_args() -> argparse.Namespace:
                         help="output folder for train/ and heldout/ (default: %(default)s)")
     parser.add_argument("--size", type=int, default=128,
                         help="side of the square output images in pixels (default: %(default)s)")
-    parser.add_argument("--fixture-out", type=Path, default=Path("data/fixture"),
-                        help="output folder for the small test fixture (default: %(default)s)")
+    parser.add_argument("--fixture-out", type=Path, default=None,
+                        help="output folder for a small clip-art fixture (default: none; the tests'"
+                             " data/fixture is a slice of data/anime, see data/build_fixture.py)")
     parser.add_argument("--min-chroma", type=float, default=MIN_CHROMA,
                         help="drop drawings whose mean Lab chroma is below this "
                              "(default: %(default)s)")
@@ -241,7 +244,7 @@ def main() -> None:
 
     fixture = (("train", evenly_spaced(train, FIXTURE_TRAIN)),
                ("heldout", evenly_spaced(heldout, FIXTURE_HELDOUT)))
-    for split, items in fixture:
+    for split, items in fixture if args.fixture_out is not None else ():
         folder = args.fixture_out / split
         reset_folder(folder)
         for item in items:
@@ -253,8 +256,9 @@ def main() -> None:
     for reason, count in dropped.items():
         print(f"dropped:  {count:4d}  {reason}")
     print(f"kept:     {len(kept)}  ->  train {len(train)}, held-out {len(heldout)}  in {args.out}")
-    print(f"fixture:  train {FIXTURE_TRAIN}, held-out {FIXTURE_HELDOUT} "
-          f"({FIXTURE_SIZE}x{FIXTURE_SIZE})  in {args.fixture_out}")
+    if args.fixture_out is not None:
+        print(f"fixture:  train {FIXTURE_TRAIN}, held-out {FIXTURE_HELDOUT} "
+              f"({FIXTURE_SIZE}x{FIXTURE_SIZE})  in {args.fixture_out}")
 
 
 if __name__ == "__main__":

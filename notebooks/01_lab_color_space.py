@@ -28,17 +28,19 @@
 # **Module taught:** `colorhelpers.color.lab` (`rgb_to_lab`, `lab_to_rgb`, `normalize_lab`,
 # `denormalize_lab`, `rgb_to_l_ab`, `l_ab_to_rgb`), shown with `show_source` where it is taught.
 #
-# **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
-# on a GPU as well. Nothing is trained here.
+# **Run time:** measured, not typed in: the last cell prints how long this notebook took,
+# on how many CPU cores and GPUs. Nothing is trained here.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (nothing
 # below is random, but every notebook of the series starts alike), draws figures as PNG and
-# returns the settings: where the data is and which image size to use. The notebook tests
-# set `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
+# returns the settings: where the data is and which image size to use. It prints the
+# notebook's *fingerprint*: how many images the data has, a hash of their names and sizes, and
+# a hash of the recipe, so this page says what its outputs came from. The notebook tests set
+# `COLORGAN_FIXTURE=1`, which switches to a tiny slice of the same data at 32 px.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -90,11 +92,12 @@ from colorhelpers.data import load_rgb
 # a = b = 0 is a neutral gray of lightness L. These are the opponent pairs of human color
 # vision: nothing looks reddish-green or bluish-yellow.
 #
-# Let us look at a real image from the training set. `load_rgb` (notebook 02) reads it as
-# RGB floats in [0, 1], cropped and resized to the tutorial size.
+# Let us look at a real image from the training set, an anime character in a green cap
+# (one that the tests' slice of the data has too). `load_rgb` (notebook 02) reads it as RGB
+# floats in [0, 1], cropped and resized to the tutorial size.
 
 # %%
-path = settings.train_dir / "people_clothing_hats_propeller.jpg"
+path = settings.train_dir / "f_hatgirl_00.png"
 rgb = load_rgb(str(path), size)
 print("RGB:", rgb.shape, rgb.dtype, f"range [{rgb.numpy().min():.2f}, {rgb.numpy().max():.2f}]")
 
@@ -109,8 +112,10 @@ for i, name in enumerate("Lab"):
 
 # %% [markdown]
 # The three channels as pictures. Each of a and b is drawn in the colors its axis runs
-# through (at L = 60, with the other axis at 0), so you can read off where the hat is red,
-# green, blue or yellow. L alone already shows the whole drawing.
+# through (at L = 60, with the other axis at 0), so you can read off where the picture is
+# red, green, blue or yellow: the cap and the jacket are a yellowish green (a a little below
+# 0, b far above it), the face leans red (a above 0), and as nothing is blue, b hardly goes
+# below 0. L alone already shows the whole drawing.
 
 # %%
 # plotting only: color maps made of each axis' own colors, at L = 60
@@ -294,7 +299,7 @@ print(f"largest |difference| from scikit-image: {difference:.3f} Lab units")
 # * The conversion is TensorFlow ops, exact to far below one 8-bit step, and matches
 #   scikit-image.
 #
-# Next, notebook 02 turns a folder of cartoons into batches of (L, ab) with `tf.data`.
+# Next, notebook 02 turns a folder of drawings into batches of (L, ab) with `tf.data`.
 #
 # ## Exercises
 #
@@ -305,3 +310,9 @@ print(f"largest |difference| from scikit-image: {difference:.3f} Lab units")
 #    are they?
 # 3. Convert a few (L, 0, 0) triples with `lab.lab_to_rgb` and check that R, G and B come out
 #    equal. At which L does the result first reach 8-bit white?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

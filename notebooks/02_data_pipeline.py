@@ -18,7 +18,7 @@
 #
 # **What you will learn**
 #
-# * how a folder of cartoons is checked once in Python, so that a broken file is reported by
+# * how a folder of drawings is checked once in Python, so that a broken file is reported by
 #   name instead of failing in the middle of training;
 # * how the training and held-out images are kept apart;
 # * how a `tf.data` pipeline of TensorFlow ops turns files into batches of (L, ab): decode,
@@ -29,17 +29,18 @@
 # **Part taught:** `colorhelpers.data`: `files` (`find_images`, `split_dataset`, `load_rgb`) and
 # `pipeline` (`load_images`, `training_batches`, `eval_batches`), shown with `show_source` where taught.
 #
-# **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
-# on a GPU as well. Nothing is trained here.
+# **Run time:** measured, not typed in: the last cell prints how long this notebook took,
+# on how many CPU cores and GPUs. Nothing is trained here.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (the
 # pipeline has its own seed; this fixes everything else), draws figures as PNG and returns
-# the settings: where the images are and how big the batches are. The notebook tests set
-# `COLORGAN_FIXTURE=1`, which switches to a tiny copy of the data at 32 px.
+# the settings: where the images are and how big the batches are, and prints the data's and
+# the recipe's fingerprint. The notebook tests set `COLORGAN_FIXTURE=1`, which switches to a
+# tiny slice of the same data (`data/fixture`) at 32 px.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -82,13 +83,13 @@ print(f"{len(train_paths)} usable images, for example:")
 print(*(path.name for path in train_paths[:3]), sep="\n")
 
 # %% [markdown]
-# To see the warnings, make a scratch folder with two good images, a gray copy of one of them,
-# and a text file that pretends to be a JPEG.
+# To see the warnings, make a scratch folder with copies of two good images, a gray copy of
+# one of them, and a text file that pretends to be a JPEG.
 
 # %%
 folder = Path(tempfile.mkdtemp())
 for i, source in enumerate(train_paths[:2], start=1):
-    shutil.copy(source, folder / f"good_{i}.jpg")
+    shutil.copy(source, folder / f"good_{i}{source.suffix}")
 Image.open(train_paths[0]).convert("L").save(folder / "gray.jpg")
 (folder / "broken.jpg").write_text("this is not a picture")
 print(sorted(path.name for path in folder.iterdir()))
@@ -112,7 +113,8 @@ print("usable:", [path.name for path in usable])
 # Judging a model on pictures it trained on flatters it. The blog post's progress pictures
 # were drawn at random from `imgs_paths`, the images it trained on. `split_dataset` keeps the two apart:
 # the tutorial data ships already split into `train/` and `heldout/` folders, and the two lists
-# share no file.
+# share no file. (`data/anime` splits by character: all colorings of one character are on the
+# same side, so the held-out characters are ones the model never saw.)
 
 # %%
 train_paths, heldout_paths = data.split_dataset(settings.train_dir.parent)
@@ -188,8 +190,8 @@ print("scratch folder still there:", folder.exists())
 #    epoch 5 sees exactly the batches an uninterrupted run would have seen.
 # 4. **Batch** the shuffled indices with `drop_remainder=True` (every batch has the same
 #    shape) and gather each batch from the cache in one op.
-# 5. **Flip** left-right at random, keyed the same way (a cartoon's mirror image is an
-#    equally good cartoon; mirroring L and ab equals mirroring the RGB image, so the mirror
+# 5. **Flip** left-right at random, keyed the same way (a drawing's mirror image is an
+#    equally good drawing; mirroring L and ab equals mirroring the RGB image, so the mirror
 #    images can be cached too), and
 #    **prefetch**, so the next batch is prepared while the model trains on this one.
 #
@@ -338,3 +340,9 @@ for fn in [lab.rgb_to_lab, blog_rgb_to_lab]:
 #    What does `find_images` say about each, and what does `load_rgb` make of the PNG?
 # 3. Check that `training_batches(..., flip=False)` gives the same images every epoch, only
 #    in another order. (Hint: compare sorted sums of each image's L.)
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

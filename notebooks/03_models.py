@@ -27,19 +27,19 @@
 # **Module taught:** `colorhelpers.models.pix2pix` (`build_generator`, `build_discriminator`), shown
 # with `show_source` where it is taught.
 #
-# **Run time:** 10 to 20 seconds on a 2-core CPU, most of it starting TensorFlow; seconds
-# on a GPU as well. Nothing is trained here;
-# notebook 04 trains these networks.
+# **Run time:** measured, not typed in: the last cell prints how long this notebook took,
+# on how many CPU cores and GPUs. Nothing is trained here; notebook 04 trains these networks.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (initial
 # weights are random: the seed makes them the same every run), draws figures as PNG and
-# returns the settings. The notebook tests set `COLORGAN_FIXTURE=1`, which shrinks the
-# images to 32 px. Cells whose output the tests compare exactly therefore build their own
-# 128 px models, the size of a real run, from `recipe`, the real run's settings.
+# returns the settings, and prints the data's and the recipe's fingerprint. The notebook
+# tests set `COLORGAN_FIXTURE=1`, which shrinks the images to 32 px. Cells whose output the
+# tests compare exactly therefore build their own 128 px models, the size of a real run, from
+# `recipe`, the default `TrainConfig`: what a real run, `make train` and the shipped model use.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -47,12 +47,13 @@ from colorhelpers.models import pix2pix
 from colorhelpers.training import TrainConfig
 
 config = settings.config
-recipe = TrainConfig()  # the real run's recipe (128 px, 32 filters), the same in every mode
-print(f"image size: {config.image_size} px, generator filters: {config.generator_filters}")
+recipe = TrainConfig()  # the default recipe, the same in every mode
+print(f"image size: {config.image_size} px, generator filters: {config.generator_filters}"
+      f" doubling up to {config.generator_max_filters}")
 
 # %% [markdown]
-# Besides the module taught: Keras and TensorFlow, NumPy, Matplotlib, and notebooks 01 and
-# 02's modules to feed the networks a real batch.
+# Besides the module taught: Keras and TensorFlow, NumPy, Matplotlib, notebooks 01 and
+# 02's modules to feed the networks a real batch, and notebook 05's to open the shipped model.
 
 # %%
 import keras
@@ -63,12 +64,15 @@ from keras import layers
 
 from colorhelpers import data
 from colorhelpers.color import lab
+from colorhelpers.evaluation import SHIPPED_RUN, load_generator, open_run
 
 # %% [markdown]
 # ## The generator: a U-Net from L to ab
 #
 # The encoder halves the image with 4x4, stride-2 convolutions (batch norm, LeakyReLU 0.2)
-# until it is 1 x 1, doubling the number of filters up to 8 x `filters`. The decoder mirrors
+# until it is 1 x 1, doubling the number of filters up to 8 x `filters` (pix2pix) or up to
+# `max_filters` if that is lower: colorgan's recipe stops at `generator_max_filters` = 128,
+# so no layer is wider than 128 filters (see the table below). The decoder mirrors
 # it with transposed convolutions (batch norm, ReLU) and after each one concatenates the
 # encoder's feature map of the same size. These *skip connections* carry the outlines of the
 # drawing straight across, so the bottleneck only has to carry what the colors should be.
@@ -76,8 +80,8 @@ from colorhelpers.color import lab
 # transposed convolution gives two channels and tanh keeps them in [-1, 1], the range of the
 # scaled ab.
 #
-# Here is the whole of it, with the shape of each tensor at 128 px in the comments (the
-# TensorFlow pix2pix tutorial annotates its code the same way):
+# Here is the whole of it, as the package has it now, with the shape of each tensor at
+# 128 px in the comments (the TensorFlow pix2pix tutorial annotates its code the same way):
 
 # %%
 show_source(pix2pix.build_generator)
@@ -93,7 +97,8 @@ show_source(pix2pix.decoder_block)
 
 # %%
 generator = pix2pix.build_generator(
-    config.image_size, config.generator_filters, head=config.generator_head, dropout=config.dropout
+    config.image_size, config.generator_filters, head=config.generator_head, dropout=config.dropout,
+    max_filters=config.generator_max_filters,
 )
 print(f"{generator.name}: {generator.input.shape} -> {generator.output.shape}")
 
@@ -118,10 +123,14 @@ def block_table(model):
 
 
 # %% [markdown]
-# The table for a 128 px generator with 32 filters, the size a real run trains:
+# The table for the default recipe's generator: 128 px, 32 filters doubling up to 128, the
+# generator a real run trains and the package ships:
 
 # %% tags=["nbval-check-output"]
-generator_128 = pix2pix.build_generator(recipe.image_size, recipe.generator_filters)
+generator_128 = pix2pix.build_generator(recipe.image_size, recipe.generator_filters,
+                                        max_filters=recipe.generator_max_filters)
+print("encoder widths:", pix2pix.generator_widths(recipe.image_size, recipe.generator_filters,
+                                                  recipe.generator_max_filters))
 for i, (kind, shape, params) in enumerate(block_table(generator_128), start=1):
     print(f"{i:2}  {kind:4}  {shape:>11}  {params:>9,} parameters")
 trainable = sum(int(np.prod(w.shape)) for w in generator_128.trainable_weights)
@@ -132,6 +141,22 @@ print(f"total {generator_128.count_params():,} parameters ({trainable:,} trainab
 # Most of the parameters sit in the small, deep middle blocks (the widest filters on the
 # smallest maps); the full-size blocks at the ends are cheap.
 #
+# That is the model the package ships (`colorhelpers/shipped`, trained by `make train`):
+# loading it with notebook 05's `load_generator` gives the same count, and its weights file
+# holds them as float16, 2 bytes each. pix2pix's own widths, doubling up to 8 x 32 = 256,
+# would make it about three times as large:
+
+# %%
+shipped = open_run(SHIPPED_RUN)
+shipped_generator, shipped_epoch = load_generator(shipped)
+weights_file = shipped.generator_weights(shipped_epoch)
+print(f"shipped generator: {shipped_generator.count_params():,} parameters"
+      f" (the table's: {shipped_generator.count_params() == generator_128.count_params()})")
+print(f"its file: {weights_file.stat().st_size / 1e6:.1f} MB;"
+      f" 2 bytes x {generator_128.count_params():,} = {2 * generator_128.count_params() / 1e6:.1f} MB")
+print(f"with pix2pix's widths: {pix2pix.build_generator(128, 32).count_params():,} parameters")
+
+# %% [markdown]
 # ## The discriminator: a PatchGAN
 #
 # Instead of one real/fake verdict per image, the PatchGAN gives one logit per overlapping
@@ -149,7 +174,8 @@ show_source(pix2pix.build_discriminator)
 
 # %%
 discriminator = pix2pix.build_discriminator(
-    config.image_size, config.discriminator_filters, config.discriminator_layers
+    config.image_size, config.discriminator_filters, config.discriminator_layers,
+    conditional=config.conditional_discriminator,
 )
 print(f"{discriminator.name}: {[tuple(t.shape) for t in discriminator.inputs]} ->"
       f" {discriminator.output.shape}")
@@ -263,8 +289,9 @@ for head in ["relu_convs", "tanh"]:
 
 # %% [markdown]
 # What that costs: the true colors of some held-out images, and the same colors with
-# negative a and b cut to 0, the best the blog post's generator could ever do. Blue turns magenta
-# (its a was positive), cyan and green fade to gray.
+# negative a and b cut to 0, the best the blog post's generator could ever do. Blues and
+# lavenders turn pink or purplish gray (where their a was positive), sky blue and green fade
+# to gray and beige.
 
 # %%
 shown = l_batch.shape[0]
@@ -309,7 +336,8 @@ for conditional in [True, False]:
 #
 # * The U-Net generator goes from L at full size down to 1 x 1 and back, with skip
 #   connections carrying the outlines across; most of its parameters sit in the deep,
-#   small middle blocks.
+#   small middle blocks. colorgan's default stops widening at 128 filters, which makes the
+#   shipped float16 file a third of what pix2pix's widths would.
 # * The PatchGAN discriminator gives one logit per 70 x 70 patch, and sees L and ab
 #   together.
 # * The blog post's ReLU-before-tanh head makes a, b >= 0 (no greens, no blues), and its
@@ -326,3 +354,9 @@ for conditional in [True, False]:
 #    for each logit to see at least a quarter of the image's width.
 # 3. Repeat the gradient check for a logit at the corner, `[0, 0, 0]`. Why is the patch it
 #    sees smaller than 70 x 70?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

@@ -34,20 +34,24 @@
 # `colorhelpers.training.callbacks` (what happens after every epoch), and `colorhelpers.training.runs`
 # (`RunDirectory`: the files a run writes, and how they are written safely).
 #
-# **Run time:** about 10 minutes on a 2-core CPU for the full run on 508 of the bundled
-# characters, a minute or two on a GPU. If the run already exists, the training cell finds
-# it finished and returns at once; delete `runs/notebooks` to train again. (`make train`
-# trains the same recipe on all 1,524 training characters into `runs/characters`; that
-# run is the model shipped with the package.)
+# **Run time:** measured, not typed in: the training cell prints how long the run trained
+# (the sum of the per-epoch seconds in its `metrics.csv`), and the last cell how long the
+# whole notebook took, on how many CPU cores and GPUs. The run is found by what trains it:
+# its folder is named by the data and the recipe (`runs/<data>-<hash>/notebooks-<hash>`,
+# the set-up cell prints the first part), so a finished run of the same data and recipe is
+# read instead of trained again, and a changed recipe or data set trains a new one. (`make
+# train` trains the same recipe on the same images into `runs/anime`; that run is the model
+# shipped with the package.)
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (same
 # initial weights and dropout masks on every run), draws figures as PNG and returns the
-# settings: the data, the run directory and the recipe. The notebook tests set
-# `COLORGAN_FIXTURE=1`, which trains two short epochs at 32 px instead.
+# settings: the data, the run directory and the recipe, and prints the fingerprint of the
+# data and the recipe. The notebook tests set `COLORGAN_FIXTURE=1`, which trains two short
+# epochs at 32 px on a tiny slice of the same data instead.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source, shown_path
 
 settings = notebook_setup()
 
@@ -187,7 +191,8 @@ print("moving mean updated by ColorGAN.train_step:", bool(np.any(first_moving_me
 # momentum of 0.99 averages over the last hundred or so steps; a run of a few hundred steps
 # changes its weights faster than that, so the statistics used at inference lag behind the
 # network they belong to, and the colors come out tinted and wrong. In an L1-only run on
-# the bundled cartoons, measured while this series was written (notebook 08 lists that run
+# the clip-art cartoons colorgan bundled before its anime characters (`data/cartoons`),
+# measured while this series was written (notebook 08 lists that run
 # and the others that led to the default recipe), the held-out CIEDE2000 jumped between 7
 # and 16 from one epoch to the next with 0.99; with colorgan's 0.9 it stayed between 5.7
 # and 7.3. (pix2pix sidesteps the question by using the statistics of the test batch at
@@ -201,8 +206,9 @@ print("batch-norm momentum of the generator's layers:", momenta)
 # ## The data
 #
 # The training images and the held-out images (never trained on; they are what the
-# metrics and sample grids show) come from notebook 02's pipeline. The notebooks train on
-# every third training character (`settings.train_paths()`), so that a run takes minutes.
+# metrics and sample grids show) come from notebook 02's pipeline. Every notebook that
+# trains (04, 06, 07 and 08) trains on the same images, all of the training folder
+# (`settings.train_paths()`), and scores on the same held-out ones.
 
 # %%
 train_paths = settings.train_paths()
@@ -234,12 +240,13 @@ show_source(callbacks.EpochArtifacts.on_epoch_end)
 
 # %% [markdown]
 # `verbose=2` prints one line per epoch with the epoch's mean losses. If the run directory
-# already holds a finished run, nothing is trained and the line below says so.
+# already holds a finished run (the same data and recipe: the folder is named by both),
+# nothing is trained and the line below says so.
 
 # %% tags=["nbval-ignore-output"]
 already = len(runs.RunDirectory(settings.run_dir).read_metrics())
 rows = training.train(train_paths, heldout_paths, settings.run_dir, config, verbose=2)
-print(f"{len(rows)} epochs in {settings.run_dir.name}:",
+print(f"{len(rows)} epochs in {shown_path(settings.run_dir)}:",
       f"{len(rows) - already} trained now," if len(rows) > already else "already complete,",
       f"{sum(r['seconds'] for r in rows) / 60:.1f} minutes of training in all")
 
@@ -332,9 +339,12 @@ plt.axis("off")
 plt.show()
 
 # %% [markdown]
-# To watch losses and metrics while a long run trains, point TensorBoard at the logs:
-# `tensorboard --logdir runs/notebooks/logs`.
-#
+# To watch losses and metrics while a long run trains, point TensorBoard at the run's logs:
+
+# %%
+print("tensorboard --logdir", shown_path(run.tensorboard))
+
+# %% [markdown]
 # ## The blog post's discriminator, compared
 #
 # The blog post's discriminator judged the ab channels alone. It can tell whether colors
@@ -353,7 +363,7 @@ print(describe_schedule(short), f"at {short.image_size} px")
 # %% tags=["nbval-ignore-output"]
 comparison = {}
 for name, variant_config in variants.items():
-    run_dir = settings.run_dir.with_name(settings.run_dir.name + "-" + name.split()[0])
+    run_dir = settings.run_for(variant_config, "critic " + name.split()[0])  # named by its recipe
     comparison[name] = training.train(train_paths, heldout_paths, run_dir, variant_config, verbose=2)[-1]
 
 # %% [markdown]
@@ -399,6 +409,12 @@ for name, metrics in wins.items():
 #    losses next to these. How do the discriminator loss and the training L1 of the first
 #    adversarial epochs differ?
 # 2. Try to resume `settings.run_dir` with `generator_filters=64`. What does `train` say, and
-#    which line of `colorhelpers/runs.py` says it?
+#    which line of `colorhelpers/training/runs.py` says it?
 # 3. Use `callbacks.LinearDecay(2e-4, 30, 10).rate` to print the learning rate of every epoch. Which
 #    is the first epoch with a lower rate, and what is the rate of the last?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

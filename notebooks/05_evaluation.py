@@ -30,15 +30,16 @@
 # (`trained`, `browser`, `diagnostics`) and the road for colorizing, `colorhelpers.colorize`
 # (`grid`, `road`), shown with `show_source` where they are taught.
 #
-# **Run time:** under a minute on a CPU. Needs the run written by notebook 04
-# (or by `make train`).
+# **Run time:** measured, not typed in: the last cell prints how long this notebook took,
+# on how many CPU cores and GPUs. Needs the run written by notebook 04 (the same data and
+# recipe; `settings.run_dir` finds it by both).
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator, draws
 # figures as PNG and returns the settings; then the run notebook 04 trained is opened.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -50,7 +51,9 @@ from colorhelpers.scoring import gray_output_truth, metrics, plot_metrics, show_
 
 run = evaluation.open_run(settings.run_dir)
 heldout_paths = find_images(settings.heldout_dir)
-print(f"run {run.root.name}: epochs {run.saved_epochs()}, {len(heldout_paths)} held-out images")
+print(f"run {run.root.name}: {len(run.read_metrics())} epochs trained, generators kept of epochs"
+      f" {run.saved_epochs()}, held-out colors kept of {len(run.previewed_epochs())} epochs;"
+      f" {len(heldout_paths)} held-out images")
 
 # %% [markdown]
 # The widgets, NumPy, PIL and TensorFlow for resizing, and Matplotlib:
@@ -187,9 +190,17 @@ print(f"rebalanced AuC {scores['auc_rebalanced']:.3f} against the gray answer's 
 # --saturation` does (measured below). `EpochBrowser` keeps each epoch's predictions once
 # computed, so going back is instant. (The widgets need a live kernel; on a static page
 # you see the last epoch.)
+#
+# A run keeps the generator of only a few epochs (the two newest and every tenth), but the
+# held-out images' colors of every epoch (its *previews*, of the first 64 held-out images:
+# `colorhelpers.training.callbacks.PREVIEW_IMAGES`). An epoch without its generator can only be
+# shown from a preview, so the browser takes the images the previews hold
+# (`previewed_paths`), and then offers every epoch:
 
 # %%
-browser = evaluation.EpochBrowser(run, heldout_paths)
+shown = evaluation.previewed_paths(run, heldout_paths)
+browser = evaluation.EpochBrowser(run, shown)
+print(f"{len(shown)} of {len(heldout_paths)} held-out images; epochs {browser.epochs}")
 images = Dropdown(options=[(name, i) for i, name in enumerate(browser.names)], description="image")
 _ = interact(browser.show, epoch=SelectionSlider(options=browser.epochs, value=browser.epochs[-1]),
              image=images, saturation=FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1))
@@ -286,7 +297,7 @@ show_source(join_color)
 
 # %% [markdown]
 # To see the difference we need an image with more pixels than the model has. The bundled
-# characters were all drawn at the model's own size when the dataset was built, and blowing
+# characters were all stored at the model's own size (128 px) when the dataset was built, and blowing
 # one up would only invent pixels (the sharp result would just be sharply interpolated).
 # So we make a bigger image from real pixels only: four held-out characters side by side, at
 # their native size, in a 2 × 2 mosaic. The model sees it shrunk to its size.
@@ -369,7 +380,7 @@ plt.show()
 # ## The model shipped with the package
 #
 # `colorize` without `--run` uses `colorhelpers/shipped`: the same recipe trained by `make
-# train` on all 1,524 training characters (this notebook's run used a third of them). Its
+# train` on the same training images as this notebook's run (into `runs/anime`). Its
 # held-out scores against the gray answer's, and the figures `colorize` needs:
 
 # %%
@@ -379,7 +390,8 @@ for name in ("psnr", "ciede2000", "auc", "auc_rebalanced", "colorfulness_ratio")
     print(f"{name:19} shipped {shipped_scores[name]:7.3f}   gray answer {gray_answer[name]:7.3f}")
 weights = shipped.generator_weights(shipped_scores["epoch"])
 print(f"shipped generator: {weights.name}, {weights.stat().st_size / 1e6:.1f} MB (float16)")
-#
+
+# %% [markdown]
 # ## Summary
 #
 # - PSNR, CIEDE2000 and AuC reward fidelity, and the gray answer already scores well on
@@ -410,3 +422,9 @@ print(f"shipped generator: {weights.name}, {weights.stat().st_size / 1e6:.1f} MB
 # 4. Compute CIE76, the plain distance in Lab, on the held-out images for the last epoch
 #    and compare it with CIEDE2000. Which one is larger, and on which colors do they
 #    disagree most?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

@@ -28,9 +28,10 @@
 # **Module taught:** `colorhelpers.models.noise` (`NoiseChannel`, `output_spread`), shown with
 # `show_source` where it is taught.
 #
-# **Run time:** about 12 minutes on a 2-core CPU for the two new runs on the bundled
-# cartoons (the third is notebook 04's; finished runs are read, not trained again, so after
-# notebook 08 this takes seconds), a minute or two on a GPU.
+# **Run time:** measured, not typed in: the table below has the minutes each run trained,
+# and the last cell prints how long this notebook took, on how many CPU cores and GPUs.
+# Two runs are new here (the third is notebook 04's); a finished run of the same recipe on
+# the same data is read, not trained again, so after notebook 08 nothing trains here.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (same
@@ -38,7 +39,7 @@
 # the settings.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -114,11 +115,13 @@ print("input:", generator.input.shape, " after the noise layer:",
 # ## Three ways to train, same budget
 #
 # We train the default recipe (dropout only), the noise channel instead of dropout (the
-# textbook conditional GAN), and both together. Each run goes to its own folder under
-# `settings.variants_dir`; the default recipe's run is the one notebook 04 trained.
+# textbook conditional GAN), and both together, on notebook 04's images. Each run goes to
+# its own folder under `settings.variants_dir`, named by its recipe (`run_of`), so it is
+# reused only by the same recipe on the same data; the default recipe's run is the one
+# notebook 04 trained.
 
 # %%
-train_paths = find_images(settings.train_dir)
+train_paths = settings.train_paths()  # the images of notebook 04
 heldout_paths = find_images(settings.heldout_dir)
 variants = [
     Variant("dropout (default)", config, settings.run_dir),
@@ -234,9 +237,9 @@ print(f"dropout moves the output {dropout_only / max(z_only, 1e-9):.1f} times as
       f" channel; below a just-noticeable difference: {dropout_only < JUST_NOTICEABLE}")
 
 # %% [markdown]
-# An average over every held-out pixel can hide where the changes happen: most pixels of
-# these cartoons are white background and outlines, where no noise moves the color. The
-# spread maps and the shares printed with the figure show the rest: dropout can shift the
+# An average over every held-out pixel can hide where the changes happen: flat background
+# and outlines take much of each drawing. The spread maps and the shares printed with the
+# figure show where the changes are: dropout can shift the
 # tint of a large flat region visibly from one draw to the next, while a noise channel that
 # the generator has learned to ignore moves little. Either way the draws are variations of
 # one coloring, not different plausible colorings of the drawing. A conditional GAN that
@@ -274,3 +277,9 @@ print(f"dropout moves the output {dropout_only / max(z_only, 1e-9):.1f} times as
 #    its own folder). Does the ordering of the table hold for every seed, and how large
 #    are the differences between seeds of the same recipe compared with those between
 #    recipes?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

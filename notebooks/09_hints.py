@@ -29,16 +29,17 @@
 # **Part taught:** `colorhelpers.hints` (`points`, `propagation`, `reference`, `guide`, `sweep`,
 # `widget`), with `colorhelpers.models.hint_network`, shown with `show_source` where they are taught.
 #
-# **Run time:** about 2 minutes on a 2-core CPU once the hint network is trained (about
-# 8 more minutes the first time; a GPU makes that seconds). Needs the run of notebook 04
-# (or `make train`).
+# **Run time:** measured, not typed in: the fine-tuning cell prints how long the hint
+# networks took (read from disk if trained before), and the last cell how long this notebook
+# took, on how many CPU cores and GPUs. Needs the run of notebook 04 (the same data and
+# recipe; `settings.run_dir` finds it by both).
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator, draws
 # figures as PNG and returns the settings.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source, shown_path
 
 settings = notebook_setup()
 
@@ -47,6 +48,8 @@ settings = notebook_setup()
 # (The test fixture trains its own tiny run here when there is none yet.)
 
 # %%
+import time
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -61,7 +64,7 @@ from colorhelpers.scoring import colorfulness, show_images
 if settings.fixture and not settings.run_dir.exists():
     from colorhelpers.training import train
 
-    train(find_images(settings.train_dir), find_images(settings.heldout_dir), settings.run_dir,
+    train(settings.train_paths(), find_images(settings.heldout_dir), settings.run_dir,
           settings.config, verbose=0)
 run = open_run(settings.run_dir)
 generator, epoch = load_generator(run)
@@ -200,7 +203,7 @@ plt.show()
 # sigma stops color at weaker edges; a strong prior keeps hints from filling their regions.
 
 # %%
-tuning_truths = hint_sweep.load_truths(find_images(settings.train_dir)[::36][:12], size)
+tuning_truths = hint_sweep.load_truths(settings.train_paths()[::36][:12], size)
 for sigma, prior_weight in [(2.0, 1e-4), (4.0, 1e-4), (8.0, 1e-4), (4.0, 1e-3)]:
     rows = hint_sweep.hint_sweep(generator, tuning_truths, counts=(10,), sigma=sigma, prior_weight=prior_weight)
     s = rows["network + propagation"][10]
@@ -226,15 +229,16 @@ show_source(hint_network.simulate_hint_channels)
 show_source(hint_network.train_hint_generator, start="@tf.function", end="return loss")
 
 # %% [markdown]
-# Two fine-tuned versions (each read from disk if trained before; about 7 minutes each on a
-# 2-core CPU): the recipe above, and the same with the hint channels multiplied by 10 on the
+# Two fine-tuned versions (each read from disk if trained before; the cell prints how long
+# it took): the recipe above, and the same with the hint channels multiplied by 10 on the
 # way in and twice the learning rate, so that the zero-started hint weights learn faster
 # than the rest can drift. (The test fixture skips the fine-tuning: 0 epochs.)
 
 # %%
 hint_dir = settings.run_dir.with_name(settings.run_dir.name + "-hints")
 hint_epochs = 0 if settings.fixture else 20
-train_paths = find_images(settings.train_dir)
+train_paths = settings.train_paths()
+started = time.perf_counter()
 hint_networks = {
     "hint network": hint_network.train_hint_generator(
         train_paths, generator, hint_dir / "hint_generator.weights.h5", size, epochs=hint_epochs,
@@ -243,7 +247,8 @@ hint_networks = {
         train_paths, generator, hint_dir / "hint_generator_scaled.weights.h5", size, epochs=hint_epochs,
         batch_size=settings.config.batch_size, learning_rate=2e-4, hint_scale=10.0),
 }
-print(f"{len(hint_networks)} hint networks, {hint_epochs} epochs of fine-tuning each")
+print(f"{len(hint_networks)} hint networks, {hint_epochs} epochs of fine-tuning each,"
+      f" trained or read in {(time.perf_counter() - started) / 60:.1f} minutes")
 
 # %% [markdown]
 # ## The measured sweep
@@ -318,7 +323,7 @@ if extra_dir.is_dir() and not settings.fixture:
           "the truth than gray; lowest CIEDE2000 with 10 hints:",
           min(candidates, key=lambda m: extra[m][10]["ciede2000"]))
 else:
-    print(f"{extra_dir} not found (or fixture mode): run data/build_dicebear.sh to measure it")
+    print(f"{shown_path(extra_dir)} not found (or fixture mode): run data/build_dicebear.sh to measure it")
 
 # %% [markdown]
 # ## A reference image
@@ -396,3 +401,9 @@ display(widget.view)
 #    weighted one: how much of its gain came from the weighting?
 # 3. Use the hint network's output as the prior of the propagation (both approaches at
 #    once). Does it beat "network + propagation" at 1-2 hints?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

@@ -29,15 +29,17 @@
 # **Part taught:** `colorhelpers.clips` (`motion`, `flow`), with clips on the road
 # (`colorhelpers.colorize.media`, `road`), shown with `show_source` where they are taught.
 #
-# **Run time:** about 2 minutes on a 2-core CPU (a GPU changes little: much of the work is
-# the flow, the scores and the files). Needs the run of notebook 04 (or `make train`).
+# **Run time:** measured, not typed in: the last cell prints how long this notebook took, on
+# how many CPU cores and GPUs (much of the work is the flow, the scores and the files, which
+# a GPU does not speed up). Needs the run of notebook 04 (the same data and recipe;
+# `settings.run_dir` finds it by both).
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator, draws
 # figures as PNG and returns the settings.
 
 # %%
-from colorhelpers.tutorial import notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
 
 settings = notebook_setup()
 
@@ -65,20 +67,20 @@ from colorhelpers.scoring import show_images
 if settings.fixture and not settings.run_dir.exists():
     from colorhelpers.training import train
 
-    train(find_images(settings.train_dir), find_images(settings.heldout_dir), settings.run_dir,
+    train(settings.train_paths(), find_images(settings.heldout_dir), settings.run_dir,
           settings.config, verbose=0)
 run = open_run(settings.run_dir)
 generator, epoch = load_generator(run)
 size = run.read_config().image_size
 colorizer = Colorizer(generator, size)  # the road every still and clip takes
-heldout_paths, train_paths = find_images(settings.heldout_dir), find_images(settings.train_dir)
+heldout_paths, train_paths = find_images(settings.heldout_dir), settings.train_paths()
 print(f"epoch {epoch} of {run.root.name}, {size} px")
 
 # %% [markdown]
 # ## A clip whose truth is known
 #
 # Real clips come without their true colors, so we make clips from color pictures: a
-# camera window pans over a held-out cartoon and zooms in by 2 % a frame, and half-way
+# camera window pans over a held-out picture and zooms in by 2 % a frame, and half-way
 # the middle of the picture changes (another picture's pixels there, like a character whose
 # expression changes). The window of every frame is known, so for every pixel we know where
 # it was in the frame before:
@@ -369,9 +371,13 @@ display(browser.widget(frame=count // 2))
 #
 # `python -m colorhelpers colorize --input clip.gif --output out/` writes `out/clip.gif`
 # (MP4, AVI, WebM the same way, via OpenCV) with the same frames, size and timing.
-# Frames are read, colored and written as they come, a batch at a time; the GIF writer keeps
-# the previous frame's palette while it fits the new frame (a new one when it does not), and
-# the output stays under a temporary name until it is complete:
+# Frames are read, colored and written as they come, a batch at a time. A GIF frame has at
+# most 256 colors, on a palette stored with the frame: the writer puts each frame on the
+# previous frame's palette while that fits it (a mean error of at most
+# `media.PALETTE_ERROR` levels), and makes a new one when it does not, or when the frame has
+# 256 colors or fewer (a gray frame), which then come back exactly. Steady colors thus stay
+# on one palette, which flickers less than a new palette every frame. The output stays under
+# a temporary name until it is complete:
 
 # %%
 show_source(road.colorize_path, start="info = probe(path)")
@@ -454,3 +460,9 @@ print(", ".join(f"{k} {v:.0f} frames/s" for k, v in rates.items()),
 # 3. Give `spread_carried` a reference as well: new content takes the reference's matched
 #    region colors (`reference.reference_hints`) instead of the network's. Does the
 #    reference's CIEDE2000 on the zoom clips come closer to half of the gray answer's?
+
+# %% [markdown]
+# How long this notebook took, measured from its set-up cell:
+
+# %%
+print(elapsed())

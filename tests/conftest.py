@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's fixture data and folders of synthetic images."""
+"""Shared fixtures: the repository's fixture data (data/fixture, 24 + 8 PNGs of data/anime) and
+folders of synthetic images."""
 
 from __future__ import annotations
 
@@ -37,12 +38,12 @@ def save(image: Image.Image, path: Path, **kwargs) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_train() -> list[Path]:
-    return sorted((FIXTURE / "train").glob("*.jpg"))
+    return sorted((FIXTURE / "train").glob("*.png"))
 
 
 @pytest.fixture(scope="session")
 def fixture_heldout() -> list[Path]:
-    return sorted((FIXTURE / "heldout").glob("*.jpg"))
+    return sorted((FIXTURE / "heldout").glob("*.png"))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 
 from colorhelpers.data import eval_batches
 from colorhelpers.evaluation import Variant, ablation_variants, format_table, run_variants
-from colorhelpers.evaluation.ablation import SCORES, side_by_side
+from colorhelpers.evaluation.ablation import SCORES, run_of, side_by_side
 from colorhelpers.scoring import evaluate_generator, plot_tradeoff
 from colorhelpers.training import TrainConfig
 
@@ -61,8 +61,8 @@ def study(tmp_path_factory, fixture_train, fixture_heldout):
 def test_run_variants_trains_each_variant_into_its_folder(study, fixture_heldout):
     root, variants, table = study
     assert [row["name"] for row in table] == [v.name for v in variants]
-    assert (root / "tiny" / "generators" / "epoch_001.weights.h5").is_file()
-    assert (root / "tiny-no-warm-up" / "generators" / "epoch_002.weights.h5").is_file()
+    assert run_of(variants[1], root).generator_weights(1).is_file()
+    assert run_of(variants[2], root).generator_weights(2).is_file()
     gray = evaluate_generator(None, eval_batches(fixture_heldout, TINY.image_size))
     assert {k: table[0][k] for k in SCORES} == pytest.approx({k: gray[k] for k in SCORES})
     assert table[0]["minutes"] == 0 and table[0]["config"] is None
@@ -74,11 +74,20 @@ def test_run_variants_trains_each_variant_into_its_folder(study, fixture_heldout
 
 def test_finished_variants_are_read_not_trained_again(study, fixture_train, fixture_heldout):
     root, variants, table = study
-    weights = root / "tiny" / "generators" / "epoch_001.weights.h5"
+    weights = run_of(variants[1], root).generator_weights(1)
     stamp = weights.stat().st_mtime_ns
     again = run_variants(variants, fixture_train, fixture_heldout, root)
     assert weights.stat().st_mtime_ns == stamp
     assert [{k: r[k] for k in SCORES} for r in again] == [{k: r[k] for k in SCORES} for r in table]
+
+
+def test_a_variant_folder_is_named_by_its_recipe(tmp_path):
+    tiny, other = Variant("tiny", TINY), Variant("tiny", TINY.replace(epochs=3))
+    assert run_of(tiny, tmp_path).root.parent == tmp_path
+    assert run_of(tiny, tmp_path).root.name.startswith("tiny-")
+    assert run_of(tiny, tmp_path) == run_of(Variant("tiny", TrainConfig.from_json(TINY.to_json())), tmp_path)
+    assert run_of(tiny, tmp_path) != run_of(other, tmp_path)  # another recipe: never the same run
+    assert run_of(Variant("tiny", TINY, tmp_path / "mine"), tmp_path).root == tmp_path / "mine"
 
 
 def test_side_by_side_has_a_column_per_variant_and_the_truth(study, fixture_heldout):

@@ -109,8 +109,8 @@ def notebook_env(browser_requirements, tmp_path_factory) -> dict[str, str]:
     """Environment for the kernel: fixture mode, with the fixture run (2 epochs at 32 px) trained.
 
     COLORGAN_BROWSER_RUNS=<runs folder> instead opens notebook 05 on a real run there, as
-    `make train` writes it (runs/cartoons): nothing is trained, and the screenshots look
-    like what a reader sees.
+    notebook 04 writes it (runs/anime-<data hash>/notebooks-<recipe hash>): nothing is
+    trained, and the screenshots look like what a reader sees.
     """
     from colorhelpers.tutorial import FIXTURE_ENV, RUNS_ENV, tutorial_settings
 

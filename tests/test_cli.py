@@ -144,7 +144,7 @@ def fatal_results(tmp_path_factory) -> dict[str, tuple[Result, list[str]]]:
     run_32 = base / "run_32"
     run_32.mkdir()
     (run_32 / "config.json").write_text(TrainConfig(image_size=32, batch_size=8, epochs=1).to_json())
-    image = sorted((FIXTURE / "heldout").glob("*.jpg"))[0]
+    image = sorted((FIXTURE / "heldout").glob("*.png"))[0]
     a_file = base / "a_file"
     a_file.write_text("not a folder")
     video = base / "clip.mp4"
@@ -271,7 +271,7 @@ def test_kill_and_resume(killed_and_resumed):
 def colorize_inputs(tmp_path_factory) -> Path:
     """A folder with a non-square color PNG, a gray JPEG and a text file named bad.jpg."""
     folder = tmp_path_factory.mktemp("to_colorize")
-    sources = sorted((FIXTURE / "heldout").glob("*.jpg"))
+    sources = sorted((FIXTURE / "heldout").glob("*.png"))
     with Image.open(sources[0]) as image:
         image.convert("RGB").resize((70, 45)).save(folder / "wide_color.png")
     with Image.open(sources[1]) as image:

@@ -261,7 +261,7 @@ def test_cli_hints_file_and_folder(tiny_run, tmp_path, fixture_heldout):
     many = colorize("--run", str(tiny_run), "--input", str(image.parent), "--hints", str(folder),
                     "--reference", str(fixture_heldout[1]), "--output", str(tmp_path / "many"))
     assert many.returncode == 0, many.stderr
-    assert len(list((tmp_path / "many").glob("*.png"))) == len(list(image.parent.glob("*.jpg")))
+    assert len(list((tmp_path / "many").glob("*.png"))) == len(list(image.parent.glob("*.png")))
 
 
 @pytest.mark.parametrize("content, problem", [

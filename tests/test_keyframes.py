@@ -43,7 +43,7 @@ def colorizer() -> Colorizer:
 
 @pytest.fixture(scope="module")
 def pan() -> motion.MovingClip:
-    picture = np.asarray(Image.open(sorted((FIXTURE / "heldout").glob("*.jpg"))[0]).convert("RGB"))
+    picture = np.asarray(Image.open(sorted((FIXTURE / "heldout").glob("*.png"))[0]).convert("RGB"))
     # The shorter side is the model's size, so the working grid is the clip's own size.
     return motion.moving_clip(picture, frames=12, height=40, width=32)
 

@@ -24,10 +24,10 @@ from PIL import Image, ImageOps
 
 from colorhelpers.colorize import Colorizer, colorize_path
 from colorhelpers.data import SkippedImageWarning, decode_rgb, eval_batches, find_images
-from colorhelpers.evaluation import EpochBrowser, load_generator, open_run
+from colorhelpers.evaluation import EpochBrowser, load_generator, open_run, previewed_paths
 from colorhelpers.scoring import gray_output_truth, predict_ab
 from colorhelpers.training import RunDirectory, RunError, TrainConfig, TrainingError, callbacks, loop, train
-from colorhelpers.training.runs import training_lock
+from colorhelpers.training.runs import read_preview, save_preview, training_lock
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
@@ -151,6 +151,22 @@ def test_epoch_browser_offers_every_epoch_from_previews(run_3, fixture_heldout, 
     reference = gray_output_truth(l_norm, predict_ab(generator, l_norm), ab_true)[1][0]
     assert np.abs(first.astype(int) - reference.astype(int)).max() <= 2
     assert not np.array_equal(first, browser.triple(3, 0)[1])
+
+
+def test_epoch_browser_of_the_previewed_images_offers_every_epoch(run_3, fixture_heldout, tmp_path):
+    # A run that previewed fewer held-out images than there are (PREVIEW_IMAGES of them).
+    run = RunDirectory(Path(shutil.copytree(run_3.root, tmp_path / "run")))
+    for epoch in (1, 2, 3):
+        ab, names = read_preview(run.preview(epoch))
+        keep = 1 if epoch == 1 else 2  # epoch 1's preview is short of the second image
+        save_preview(run.preview(epoch), ab[:keep], names[:keep])
+    for epoch in (1, 2):
+        run.generator_weights(epoch).unlink()  # as with --keep-every 0
+    assert EpochBrowser(run, fixture_heldout[:4]).epochs == [3]  # the others lack two images
+    shown = previewed_paths(run, fixture_heldout[:4])
+    assert shown == fixture_heldout[:2]
+    assert EpochBrowser(run, shown).epochs == [2, 3]  # each epoch's preview asked on its own
+    assert EpochBrowser(run, shown[:1]).epochs == [1, 2, 3]
 
 
 # --- a full or unwritable disk ------------------------------------------------------------

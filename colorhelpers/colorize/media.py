@@ -6,9 +6,11 @@ Taught in notebooks/10_animation (clips); `colorhelpers.colorize.road` calls it 
 - `probe` opens a clip and checks it before any work: that it decodes, has a first frame,
   and that one frame fits `MAX_FRAME_PIXELS`; a problem is a `ClipError` naming the file.
 - `read_frames` streams uint8 RGB frames with their durations (GIF), and `ClipWriter` writes
-  them: GIF via PIL, a frame at a time, each on the previous frame's palette while that fits
-  it (`PALETTE_ERROR`) and on a new one when it does not; video via OpenCV at the input's
-  frame rate. Neither holds more than a frame, so a clip's length costs no memory.
+  them: GIF via PIL, a frame at a time, each with its palette stored beside it (a local
+  color table), which is the previous frame's palette while that fits it (`PALETTE_ERROR`)
+  and a new median cut when it does not or when the frame has at most 256 colors; video via
+  OpenCV at the input's frame rate. Neither holds more than a frame, so a clip's length
+  costs no memory.
 - `write_png` writes a still. Every output is written under a temporary name and renamed
   into place when complete.
 """

@@ -11,7 +11,9 @@ widgets and the benchmarks all go through it:
 3. **Guidance**: a `Guide` turns a frame's prior into the colors to show: none (the automatic
    colors), hints or a reference (`colorhelpers.hints`), steady colors along the optical flow
    (`colorhelpers.clips`), in any combination the guides build themselves.
-4. **Join** (`colorhelpers.color.join`): the grid's colors meet the input's own lightness.
+4. **Join** (`colorhelpers.color.join`): the grid's colors meet the input's own lightness, or
+   for line art, the lightness the network predicts, never lighter than the drawing's own
+   (notebooks/11_line_art), so lines stay where and as dark as they were drawn.
 5. **Output**: one writer per output kind, PNG for a still and the same format for a clip
    (`colorhelpers.colorize.media`); a file appears under its name only when complete.
 """
@@ -68,7 +70,8 @@ class Frame:
 
     `l_full` [h, w, 1] (scaled L) and `luma` [h, w] are full resolution; `lightness` [rows,
     columns] (L in 0-100) and `prior_ab` [rows, columns, 2] (the network's scaled ab, with the
-    saturation applied) are on the working `grid`.
+    saturation applied) are on the working `grid`. For line art, `drawing` is the input's own
+    scaled L [h, w, 1], and `l_full`, `luma` and `lightness` are the lightness to show.
     """
 
     index: int
@@ -77,6 +80,7 @@ class Frame:
     luma: tf.Tensor
     lightness: np.ndarray
     prior_ab: np.ndarray
+    drawing: tf.Tensor | None = None
 
     @property
     def gray(self) -> np.ndarray:
@@ -88,11 +92,13 @@ class Frame:
 class Colors:
     """A guide's answer: scaled ab on the working grid, and full-resolution pixels whose color
     is given exactly (`pinned`: rows, columns, scaled ab [n, 2]), such as hint points; or
-    `full_ab`, scaled ab at the input's own size, which replaces the grid's (a keyframe)."""
+    `full_ab`, scaled ab at the input's own size, which replaces the grid's (a keyframe), and
+    `full_l`, scaled L [h, w, 1] replacing the frame's (line-art regions filled from hints)."""
 
     ab: np.ndarray
     pinned: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     full_ab: np.ndarray | None = None
+    full_l: np.ndarray | None = None
 
 
 #: A guide: called on the frames of one stream in order, returns the colors to show.
@@ -111,16 +117,34 @@ def full_resolution(frames: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     return normalize_lab(rgb_to_lab(rgb))[0], luma(rgb)
 
 
+def predicts_lightness(generator) -> bool:
+    """Whether a generator predicts L as well as ab (a line-art model: three channels out)."""
+    return (getattr(generator, "output_shape", None) or (2,))[-1] == 3
+
+
+def gray_luma(l_full: tf.Tensor) -> tf.Tensor:
+    """The luma [n, h, w] of neutral grays of scaled L [n, h, w, 1]."""
+    return luma(l_ab_to_rgb(l_full, tf.zeros_like(tf.concat([l_full, l_full], -1))))
+
+
 @functools.lru_cache(maxsize=8)
 def _analyser(generator: keras.Model, size: int, fit: str):
-    """Traced once per model: scaled L [n, h, w, 1] -> (grid lightness [n, rows, columns] in
-    0-100, the network's scaled ab [n, rows, columns, 2])."""
+    """Traced once per model: (scaled L [n, h, w, 1], luma [n, h, w]) -> (the L and luma to
+    show, grid lightness [n, rows, columns] in 0-100, the network's scaled ab [n, rows, columns, 2]).
+    A gray model keeps the input's L and luma; a line-art model (Lab out) brings its own L."""
+    lineart = predicts_lightness(generator)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 1], tf.float32)])
-    def analyse(l_full: tf.Tensor):
-        ab = predict_on_grid(generator, l_full, size, fit)
-        l_grid = tf.image.resize(l_full, tf.shape(ab)[1:3], method="area", antialias=True)[..., 0]
-        return (l_grid + 1.0) * L_SCALE, ab
+    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 1], tf.float32),
+                                  tf.TensorSpec([None, None, None], tf.float32)])
+    def analyse(l_full: tf.Tensor, target_luma: tf.Tensor):
+        colors = predict_on_grid(generator, l_full, size, fit)
+        if lineart:
+            # The network's lightness, never lighter than the drawing: the lines stay as drawn.
+            l_pred = tf.image.resize(colors[..., :1], tf.shape(l_full)[1:3], method="bilinear")
+            l_full = tf.minimum(l_pred, l_full)
+            target_luma = gray_luma(l_full)
+        l_grid = tf.image.resize(l_full, tf.shape(colors)[1:3], method="area", antialias=True)[..., 0]
+        return l_full, target_luma, (l_grid + 1.0) * L_SCALE, colors[..., -2:]
 
     return analyse
 
@@ -154,23 +178,29 @@ class Colorizer:
                  fit: str = "aspect") -> None:
         self.generator, self.size, self.saturation, self.fit = generator, size, float(saturation), fit
         self._analyse = _analyser(generator, size, fit)
+        #: A line-art model predicts L as well as ab (notebooks/11_line_art).
+        self.lineart = predicts_lightness(generator)
 
     def analyse(self, frames: np.ndarray, first_index: int = 0) -> list[Frame]:
         """uint8 RGB frames [n, h, w, 3] of one size -> their `Frame`s."""
         frames = np.asarray(frames)
-        l_full, target_luma = full_resolution(frames)
-        lightness, ab = self._analyse(l_full)
+        drawing, drawing_luma = full_resolution(frames)
+        l_full, target_luma, lightness, ab = self._analyse(drawing, drawing_luma)
         grid = WorkingGrid.of(frames.shape[1], frames.shape[2], self.size, self.fit)
         prior = np.clip(ab.numpy() * self.saturation, -1.0, 1.0)
-        return [Frame(first_index + i, grid, l_full[i], target_luma[i], lightness[i].numpy(), prior[i])
-                for i in range(len(frames))]
+        return [Frame(first_index + i, grid, l_full[i], target_luma[i], lightness[i].numpy(), prior[i],
+                      drawing[i] if self.lineart else None) for i in range(len(frames))]
 
     def join(self, frames: list[Frame], colors: list[Colors]) -> np.ndarray:
         """The frames' colors joined with their own lightness: uint8 RGB [n, h, w, 3]."""
         out = _join(tf.stack([f.l_full for f in frames]), tf.stack([f.luma for f in frames]),
                     tf.constant(np.stack([c.ab for c in colors]), tf.float32)).numpy()
         for i, (frame, color) in enumerate(zip(frames, colors)):
-            if color.full_ab is not None:
+            if color.full_l is not None:
+                l_full = tf.constant(color.full_l[None], tf.float32)
+                ab = color.ab if color.full_ab is None else color.full_ab
+                out[i] = _join(l_full, gray_luma(l_full), tf.constant(ab[None], tf.float32))[0].numpy()
+            elif color.full_ab is not None:
                 out[i] = _join(frame.l_full[None], frame.luma[None],
                                tf.constant(color.full_ab[None], tf.float32))[0].numpy()
             if color.pinned is not None and len(color.pinned[0]):

@@ -3,17 +3,20 @@
 (`diagnostics`), variants side by side (`ablation`)."""
 
 from colorhelpers.evaluation.ablation import Variant, ablation_variants, format_table, run_of, run_variants
-from colorhelpers.evaluation.browser import EpochBrowser
+from colorhelpers.evaluation.browser import EpochBrowser, previewed_paths
 from colorhelpers.evaluation.diagnostics import saturation_sweep, worst_images
 from colorhelpers.evaluation.trained import (
+    SHIPPED_LINEART_RUN,
     SHIPPED_RUN,
     evaluate_run,
     evaluation_images,
     load_generator,
     open_run,
     ship_run,
+    shipped_run,
 )
 
-__all__ = ["SHIPPED_RUN", "EpochBrowser", "Variant", "ablation_variants", "evaluate_run", "evaluation_images",
-           "format_table", "load_generator", "open_run", "run_of", "run_variants", "saturation_sweep",
-           "ship_run", "worst_images"]
+__all__ = ["SHIPPED_LINEART_RUN", "SHIPPED_RUN", "EpochBrowser", "Variant", "ablation_variants",
+           "evaluate_run", "evaluation_images", "previewed_paths", "format_table", "load_generator",
+           "open_run", "run_of", "run_variants", "saturation_sweep",
+           "ship_run", "shipped_run", "worst_images"]

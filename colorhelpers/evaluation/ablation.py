@@ -4,9 +4,11 @@ Taught in notebooks/08_ablation.
 
 Each variant is a `TrainConfig` (or None for the gray answer, ab = 0, which needs no
 training). `run_variants` trains each one into its own run directory under one folder and
-collects the last epoch's held-out scores and the training time into a table. A run
-that is already complete is read, not trained again, so the notebooks that share variants
-(06, 07 and 08) train each of them once.
+collects the last epoch's held-out scores and the training time into a table. A variant's
+folder is named by its recipe (`run_of`: its name and a hash of its config), and the
+notebooks give every data set a folder of its own (`TutorialSettings.variants_dir`), so a
+finished run is read, not trained again, only when the same recipe trained it on the same
+data: the notebooks that share variants (06, 07 and 08) train each of them once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from colorhelpers.scoring.metrics import evaluate_generator, predict_ab
 from colorhelpers.scoring.plotting import gray_output_truth, tile
 from colorhelpers.training.config import TrainConfig
 from colorhelpers.training.loop import train
-from colorhelpers.training.runs import RunDirectory
+from colorhelpers.training.runs import RunDirectory, run_name
 
 #: The scores of a table row, in the order the notebooks print them.
 SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
@@ -34,8 +36,8 @@ SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
 class Variant:
     """A named recipe; `config=None` stands for the gray answer (no model at all).
 
-    `run_dir` places its run somewhere other than `<root>/<slug>` (for instance the run
-    that notebook 04 or `make train` already trained with the same config).
+    `run_dir` places its run somewhere other than `<root>/<slug>-<recipe hash>` (for
+    instance the run that notebook 04 or `make train` already trained with the same config).
     """
 
     name: str
@@ -100,8 +102,9 @@ def run_variants(
 
 
 def run_of(variant: Variant, root: Path | str) -> RunDirectory:
-    """The run directory of a trained variant."""
-    return RunDirectory(variant.run_dir or Path(root) / variant.slug)
+    """The run directory of a variant: `variant.run_dir`, else `<root>/<slug>-<recipe hash>`
+    (`runs.run_name`), so a changed recipe trains into a new folder instead of reusing one."""
+    return RunDirectory(variant.run_dir or Path(root) / run_name(variant.slug, variant.config))
 
 
 def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarray,

@@ -3,6 +3,10 @@
 Taught in notebooks/05_evaluation. The widgets call `EpochBrowser.show` and `compare`; an
 epoch's colors come from the previews the run kept for every epoch (or, for an epoch whose
 generator was kept, from the generator itself) and are computed once.
+
+A run previews a fixed number of held-out images (`callbacks.PREVIEW_IMAGES`, the first
+ones); an epoch whose generator was not kept can only be shown for those. `previewed_paths`
+picks them, so that a browser of them offers every epoch of the run.
 """
 
 from __future__ import annotations
@@ -17,7 +21,26 @@ from colorhelpers.evaluation.trained import load_generator
 from colorhelpers.scoring.metrics import predict_ab
 from colorhelpers.scoring.plotting import gray_output_truth, show_images
 from colorhelpers.training.config import TrainConfig
-from colorhelpers.training.runs import RunDirectory, read_preview
+from colorhelpers.training.runs import RunDirectory, RunError, read_preview
+
+
+def preview_names(path: Path) -> list[str]:
+    """The image names a preview file holds (reads only those, not the colors)."""
+    try:
+        with np.load(path) as arrays:
+            return [str(n) for n in arrays["names"]]
+    except (OSError, ValueError, EOFError, KeyError) as err:
+        raise RunError(f"{path}: damaged ({err})") from None
+
+
+def previewed_paths(run: RunDirectory, paths: list[Path]) -> list[Path]:
+    """Those of `paths` whose colors the run kept for every epoch (in its newest preview);
+    all of `paths` if the run has no previews."""
+    previewed = run.previewed_epochs()
+    if not previewed:
+        return list(paths)
+    names = set(preview_names(run.preview(previewed[-1])))
+    return [p for p in paths if p.name in names]
 
 
 @dataclass
@@ -33,29 +56,27 @@ class EpochBrowser:
     _l: np.ndarray = field(init=False, repr=False)
     _ab: np.ndarray = field(init=False, repr=False)
     _outputs: dict[int, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    _previewed: list[int] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         config: TrainConfig = self.run.read_config()
         batches = list(eval_batches(self.image_paths, config.image_size))
         self._l = np.concatenate([b[0] for b in batches])
         self._ab = np.concatenate([b[1] for b in batches])
+        # Each epoch's preview is asked on its own whether it holds every browsed image.
+        wanted = set(self.names)
+        self._previewed = [epoch for epoch in self.run.previewed_epochs()
+                           if wanted <= set(preview_names(self.run.preview(epoch)))]
 
     @property
     def epochs(self) -> list[int]:
-        """Every epoch with kept weights, or with previews of all the browsed images."""
-        return sorted(set(self.run.saved_epochs()) | set(self._previewed()))
-
-    def _previewed(self) -> list[int]:
-        """Epochs whose previews hold every browsed image (the run's held-out images)."""
-        previewed = self.run.previewed_epochs()
-        if not previewed:
-            return []
-        _, names = read_preview(self.run.preview(previewed[-1]))
-        return previewed if set(self.names) <= set(names) else []
+        """Every epoch with kept weights, or with a preview of all the browsed images (every
+        epoch of the run when they are among its previewed ones, see `previewed_paths`)."""
+        return sorted(set(self.run.saved_epochs()) | set(self._previewed))
 
     def _predict(self, epoch: int) -> np.ndarray:
         """ab of the browsed images at `epoch`: from the epoch's preview, else its generator."""
-        if epoch in self.run.previewed_epochs() and epoch in self._previewed():
+        if epoch in self._previewed:
             ab, names = read_preview(self.run.preview(epoch))
             return ab[[names.index(name) for name in self.names]]
         generator, _ = load_generator(self.run, epoch)

@@ -2,6 +2,7 @@
 
 Taught in notebooks/05_evaluation. `SHIPPED_RUN` is the model that comes with the package
 (trained by `make train` on the bundled data), used when no run is named; `ship_run` replaces it.
+`SHIPPED_LINEART_RUN` is its line-art counterpart (`make train-lineart`, notebooks/11_line_art).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import keras
 
 from colorhelpers.data.files import find_images, split_dataset
+from colorhelpers.data.lines import eval_pairs
 from colorhelpers.data.pipeline import eval_batches
 from colorhelpers.scoring.metrics import evaluate_generator
 from colorhelpers.training.recipe import generator_for
@@ -18,6 +20,13 @@ from colorhelpers.training.runs import RunDirectory, RunError, atomic_path, writ
 
 #: The run that ships inside the package: its config, metrics and last generator only.
 SHIPPED_RUN = Path(__file__).resolve().parent.parent / "shipped"
+#: The line-art model that ships inside the package, the same way.
+SHIPPED_LINEART_RUN = Path(__file__).resolve().parent.parent / "shipped_lineart"
+
+
+def shipped_run(kind: str = "gray") -> Path:
+    """Where the shipped model of a kind ("gray" or "lineart") lives."""
+    return SHIPPED_LINEART_RUN if kind == "lineart" else SHIPPED_RUN
 
 
 def open_run(run_dir: Path | str) -> RunDirectory:
@@ -54,11 +63,11 @@ def load_generator(run: RunDirectory, epoch: int | None = None) -> tuple[keras.M
     return generator, epoch
 
 
-def ship_run(run: RunDirectory, destination: Path = SHIPPED_RUN) -> Path:
+def ship_run(run: RunDirectory, destination: Path | None = None) -> Path:
     """Copy a run's config, metrics and last generator into `destination` (a small run
-    directory, by default the one inside the package); returns the weights file written."""
+    directory, by default the package's one for the run's kind); returns the weights file written."""
     epoch = run.saved_epochs()[-1]
-    shipped = RunDirectory(destination)
+    shipped = RunDirectory(destination or shipped_run(run.read_config().kind))
     target = shipped.generator_weights(epoch)
     weights = run.generator_weights(epoch).read_bytes()
     with atomic_path(target, len(weights)) as partial:
@@ -87,6 +96,9 @@ def evaluate_run(run: RunDirectory, data_dir: Path | str, epoch: int | None = No
     """
     generator, epoch = load_generator(run, epoch)
     paths = evaluation_images(data_dir)
-    size = run.read_config().image_size
-    scores = evaluate_generator(generator, eval_batches(paths, size), saturation)
+    config = run.read_config()
+    batches = eval_batches(paths, config.image_size)
+    if config.kind == "lineart":  # scored on line art drawn from the held-out images
+        batches = batches.map(eval_pairs)
+    scores = evaluate_generator(generator, batches, saturation)
     return {"epoch": epoch, "images": len(paths), **scores}

@@ -14,6 +14,7 @@ widget and the sweep recolor it after every click for the cost of one solve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ from skimage.color import rgb2lab
 
 from colorhelpers.color.lab import AB_SCALE, L_SCALE
 from colorhelpers.colorize.grid import WorkingGrid
-from colorhelpers.colorize.road import Colorizer, Colors, Frame
+from colorhelpers.colorize.road import Colorizer, Colors, Frame, Guide
 from colorhelpers.hints.points import Hints
 from colorhelpers.hints.propagation import Propagator
 from colorhelpers.hints.reference import Reference, reference_hints
@@ -120,12 +121,14 @@ class HintColorizer:
     """
 
     def __init__(self, generator, size: int, rgb, prior: str = "network", hint_generator=None,
-                 **weights: float) -> None:
+                 guide: Callable[[Hints], Guide] | None = None, **weights: float) -> None:
         self.colorizer = Colorizer(generator, size)
         rgb = np.asarray(rgb)
         self.rgb = rgb if rgb.dtype == np.uint8 else np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
         self.frame = self.colorizer.analyse(self.rgb[None])[0]
         self.guide = HintGuide(prior=prior, hint_generator=hint_generator, weights=weights)
+        #: Another way from hints to colors (for line art, `colorhelpers.lineart.LineArtGuide`).
+        self.make_guide = guide
 
     @property
     def lightness(self) -> np.ndarray:
@@ -143,5 +146,7 @@ class HintColorizer:
 
     def colorize(self, hints: Hints | None = None, reference: Reference | None = None) -> np.ndarray:
         """uint8 RGB [h, w, 3] at the input's size."""
+        if self.make_guide is not None:
+            return self.colorizer.join([self.frame], [self.make_guide(hints or Hints.none())(self.frame)])[0]
         self.guide.hints = hints or Hints.none()
         return self.colorizer.join([self.frame], [self.guide.colors(self.frame, reference)])[0]

@@ -37,12 +37,13 @@ class HintWidget:
     """The gray input with the hints drawn on it, the colorized result, and the controls."""
 
     def __init__(self, generator, size: int, rgb: np.ndarray, references: dict[str, Path] | None = None,
-                 color: str = "#d04a3a") -> None:
+                 color: str = "#d04a3a", guide=None) -> None:
         import ipywidgets as w
         from ipyevents import Event
 
         self.rgb = np.asarray(rgb, np.float32)
-        self.colorizer = HintColorizer(generator, size, self.rgb)
+        # `guide`: how hints become colors, for example `LineArtGuide` on line art (notebook 11).
+        self.colorizer = HintColorizer(generator, size, self.rgb, guide=guide)
         self.points: list[dict] = []
         self.reference = None
         height, width = self.rgb.shape[:2]

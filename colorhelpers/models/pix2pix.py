@@ -77,6 +77,7 @@ def build_generator(
     noise_channel: bool = False,
     max_filters: int | None = None,
     any_size: bool = False,
+    outputs: int = 2,
 ) -> keras.Model:
     """U-Net from L [size, size, 1] to ab [size, size, 2], both in [-1, 1].
 
@@ -94,8 +95,10 @@ def build_generator(
 
     `any_size=True` accepts any height and width that are multiples of `image_size` (every
     layer is a convolution), which is how non-square images are colorized undistorted.
+    `outputs=3` predicts L as well as ab (Lab), for line art, whose own lightness is the
+    paper's white (notebooks/11_line_art).
     """
-    # Shapes below are for the default 128 px and 32 filters, batch dimension first.
+    # Shapes below are for the default 128 px, 32 filters and at most 128, batch dimension first.
     depth = int(math.log2(image_size))  # 7 halvings: 128 -> 1
     widths = generator_widths(image_size, filters, max_filters)  # [32, 64, 128, 128, 128, 128, 128]
     side = None if any_size else image_size
@@ -105,22 +108,22 @@ def build_generator(
     for i, width in enumerate(widths):
         # No batch norm on the first block (pix2pix) nor at 1x1, where it would see one value.
         x = _down(x, width, normalize=0 < i < depth - 1)
-        skips.append(x)  # (batch, 64, 64, 32), (batch, 32, 32, 64), ..., (batch, 1, 1, 256)
+        skips.append(x)  # (batch, 64, 64, 32), (batch, 32, 32, 64), ..., (batch, 1, 1, 128)
     for i, (width, skip) in enumerate(zip(reversed(widths[:-1]), reversed(skips[:-1]))):
         # Up 2x, then the encoder's map of that size is concatenated: twice the channels.
-        # (batch, 2, 2, 512), (batch, 4, 4, 512), ..., (batch, 64, 64, 64)
+        # (batch, 2, 2, 256), (batch, 4, 4, 256), ..., (batch, 64, 64, 64)
         x = decoder_block(x, skip, width, dropout if i < 3 else 0.0)
-    # The last transposed convolution reaches full size with the two channels a and b.
-    x = layers.Conv2DTranspose(2, 4, strides=2, padding="same",
-                               kernel_initializer=pix2pix_init())(x)  # (batch, 128, 128, 2)
+    # The last transposed convolution reaches full size with the two channels a and b (or L, a, b).
+    x = layers.Conv2DTranspose(outputs, 4, strides=2, padding="same",
+                               kernel_initializer=pix2pix_init())(x)  # (batch, 128, 128, 2), or 3
     if head == "relu_convs":
         x = layers.Concatenate()([x, l_input])
-        x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
-        x = layers.Conv2D(2, 3, padding="same", activation="relu")(x)
+        x = layers.Conv2D(outputs, 3, padding="same", activation="relu")(x)
+        x = layers.Conv2D(outputs, 3, padding="same", activation="relu")(x)
     elif head != "tanh":
         raise ValueError(f"head must be 'tanh' or 'relu_convs', got {head!r}")
     # float32 output even under mixed precision: the loss needs the full range and precision.
-    ab = layers.Activation("tanh", dtype="float32", name="ab")(x)
+    ab = layers.Activation("tanh", dtype="float32", name="ab" if outputs == 2 else "lab")(x)
     return keras.Model(l_input, ab, name="generator")
 
 
@@ -129,17 +132,19 @@ def build_discriminator(
     filters: int = 32,
     n_layers: int = 3,
     conditional: bool = True,
+    colors: int = 2,
 ) -> keras.Model:
     """PatchGAN: one real/fake logit per overlapping patch of the image.
 
     Inputs are `[l, ab]`. With `conditional=True` (pix2pix) the network sees L and ab
     together, so it can judge whether the colors fit the drawing; with `conditional=False`
     (the blog post) it ignores L and judges ab alone, which only asks "do these look like
-    colors?". With 3 layers each logit sees a 70x70 pixel patch, as in pix2pix.
+    colors?". With 3 layers each logit sees a 70x70 pixel patch, as in pix2pix. `colors=3`
+    judges a Lab prediction (line art) instead of ab.
     """
     # Shapes below are for the default 128 px, 32 filters and 3 layers.
     l_input = keras.Input((image_size, image_size, 1), name="l")  # (batch, 128, 128, 1)
-    ab_input = keras.Input((image_size, image_size, 2), name="ab")  # (batch, 128, 128, 2)
+    ab_input = keras.Input((image_size, image_size, colors), name="ab")  # (batch, 128, 128, 2)
     x = layers.Concatenate()([l_input, ab_input]) if conditional else ab_input  # (batch, 128, 128, 3)
     x = _down(x, filters, normalize=False)  # (batch, 64, 64, 32)
     for i in range(1, n_layers):

@@ -105,10 +105,21 @@ def colorfulness(rgb: np.ndarray) -> np.ndarray:
     return spread + 0.3 * mean
 
 
-def score_batch(l_norm: np.ndarray, ab_pred: np.ndarray, ab_true: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-image metrics of predicted against true ab for one batch of scaled tensors."""
+def split_colors(inputs: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scaled L, scaled ab) of a generator's output or target: a gray run's are ab on the input's
+    own L; a line-art run's are L and ab together (notebooks/11_line_art)."""
+    colors = np.asarray(colors)
+    if colors.shape[-1] == 3:
+        return colors[..., :1], colors[..., 1:]
+    return np.asarray(inputs), colors
+
+
+def score_batch(l_norm: np.ndarray, ab_pred: np.ndarray, ab_true: np.ndarray,
+                l_true: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per-image metrics of predicted against true ab for one batch of scaled tensors; `l_norm`
+    is the predicted L when the true one, `l_true`, differs (line art)."""
     lab_pred = denormalize_lab(l_norm, ab_pred).numpy()
-    lab_true = denormalize_lab(l_norm, ab_true).numpy()
+    lab_true = denormalize_lab(l_norm if l_true is None else l_true, ab_true).numpy()
     rgb_pred, rgb_true = lab_to_rgb(lab_pred).numpy(), lab_to_rgb(lab_true).numpy()
     return {
         "psnr": psnr(rgb_pred, rgb_true),
@@ -143,14 +154,19 @@ def evaluate_generator(
     """The metrics of `generator` over (l, ab) batches. `None` scores the gray answer (ab = 0).
 
     `saturation` scales the predicted ab first (1 leaves them as predicted; see
-    `colorhelpers.evaluation.colorize_rgb`).
+    `colorhelpers.evaluation.colorize_rgb`). Line-art batches are (line art, Lab), and their gray
+    answer is the line art itself.
     """
     scores: dict[str, list[np.ndarray]] = {}
-    for l_norm, ab_true in batches:
-        l_norm, ab_true = np.asarray(l_norm), np.asarray(ab_true)
-        ab_pred = np.zeros_like(ab_true) if generator is None else predict_ab(generator, l_norm)
+    for inputs, target in batches:
+        inputs, target = np.asarray(inputs), np.asarray(target)
+        l_true, ab_true = split_colors(inputs, target)
+        if generator is None:
+            l_pred, ab_pred = inputs, np.zeros_like(ab_true)
+        else:
+            l_pred, ab_pred = split_colors(inputs, predict_ab(generator, inputs))
         ab_pred = np.clip(ab_pred * saturation, -1.0, 1.0)
-        for name, values in score_batch(l_norm, ab_pred, ab_true).items():
+        for name, values in score_batch(l_pred, ab_pred, ab_true, l_true).items():
             scores.setdefault(name, []).append(values)
     return summarize({name: np.concatenate(values) for name, values in scores.items()})
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from colorhelpers.color.lab import l_ab_to_rgb
+from colorhelpers.scoring.metrics import split_colors
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.axes import Axes
@@ -47,8 +48,13 @@ def tile(rows: Sequence[Sequence[np.ndarray]]) -> np.ndarray:
 
 
 def sample_grid(l_norm: np.ndarray, ab_pred: np.ndarray, ab_true: np.ndarray) -> np.ndarray:
-    """One row per image: gray input | colorized output | ground truth (uint8 RGB)."""
-    gray, output, truth = gray_output_truth(l_norm, ab_pred, ab_true)
+    """One row per image: gray input | colorized output | ground truth (uint8 RGB). For a
+    line-art run, `l_norm` is the line art and the other two are Lab."""
+    if np.shape(ab_true)[-1] == 3:
+        gray = to_uint8(l_ab_to_rgb(l_norm, np.zeros_like(ab_true[..., 1:])).numpy())
+        output, truth = (to_uint8(l_ab_to_rgb(*split_colors(l_norm, c)).numpy()) for c in (ab_pred, ab_true))
+    else:
+        gray, output, truth = gray_output_truth(l_norm, ab_pred, ab_true)
     return tile([[g, o, t] for g, o, t in zip(gray, output, truth)])
 
 

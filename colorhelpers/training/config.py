@@ -34,7 +34,7 @@ class TrainConfig:
     # Model sizes: pix2pix uses 64 filters; 32 keeps a CPU run to minutes.
     generator_filters: int = _shape(32)
     # No generator layer wider than this: pix2pix doubles up to 8 x 32 = 256, but the 1-16 px
-    # layers then hold 2/3 of the weights; 128 makes the shipped float16 file 6.8 MB, not 21.
+    # layers then hold 2/3 of the weights; 128 makes the shipped float16 file 6.9 MB, not 21.
     generator_max_filters: int = _shape(128)
     discriminator_filters: int = _shape(32)
     discriminator_layers: int = _shape(3)
@@ -61,7 +61,9 @@ class TrainConfig:
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     beta_2: float = 0.999
-    # Data.
+    # Data. "gray": L in, ab out (the input's lightness is kept); "lineart": line art made
+    # from each image (`colorhelpers.data.lines`) in, L and ab out (notebook 11).
+    kind: str = _shape("gray")
     flip: bool = True
     # Speed: "float32", "mixed_float16" or "mixed_bfloat16"; XLA compilation of the train step.
     precision: str = "float32"
@@ -86,6 +88,10 @@ class TrainConfig:
             raise ValueError("the vgg16 encoder takes neither a noise channel nor the ReLU-convolutions head")
         if self.encoder == "vgg16" and self.image_size < 32:
             raise ValueError(f"the vgg16 encoder needs image_size >= 32, got {self.image_size}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind == "lineart" and self.encoder != "unet":
+            raise ValueError("line art trains the U-Net encoder only")
         if self.precision not in ("float32", "mixed_float16", "mixed_bfloat16"):
             raise ValueError(f"unknown precision {self.precision!r}")
 
@@ -112,6 +118,9 @@ class TrainConfig:
             values["generator_max_filters"] = 8 * values.get("generator_filters", cls.generator_filters)
         return cls(**values)
 
+
+#: What a run learns to color: gray renders (keeping their lightness) or line art.
+KINDS = ("gray", "lineart")
 
 #: The generator's last layers: pix2pix's tanh, or the blog post's ReLU convolutions + tanh.
 GENERATOR_HEADS = ("tanh", "relu_convs")

@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from colorhelpers.data.cache import training_source
+from colorhelpers.data.lines import EVAL_STYLE, eval_pairs, line_art, training_pairs
 from colorhelpers.data.pipeline import eval_batches
 from colorhelpers.training.callbacks import (
     PREVIEW_IMAGES,
@@ -152,6 +153,11 @@ def _train_locked(
     shown = heldout_paths[:PREVIEW_IMAGES]
     previews = np.concatenate([l_norm for l_norm, _ in eval_batches(shown, size, batch)])
     samples = next(iter(eval_batches(heldout_paths[: config.sample_count], size, config.sample_count)))
+    if config.kind == "lineart":
+        # Line-art runs learn from line art drawn from each image, and are scored on it.
+        heldout = heldout.map(eval_pairs)
+        previews = line_art(previews, EVAL_STYLE).numpy()
+        samples = eval_pairs(*samples)
     callbacks = [
         LinearDecay(config.learning_rate, config.epochs, config.decay_epochs),
         StopOnNonFinite(),
@@ -169,8 +175,19 @@ def _train_locked(
         if start >= end:
             continue
         gan.adversarial = adversarial
-        batches = batches_from(start)
+        batches = _inputs_for(config, batches_from(start), start * (len(train_paths) // batch))
         gan.fit(batches, epochs=end, initial_epoch=start, steps_per_epoch=len(train_paths) // batch,
                 callbacks=callbacks, verbose=verbose, shuffle=False)
     keep_only_newest(manager, checkpoint)
     return run.read_metrics()
+
+
+def _inputs_for(config: TrainConfig, batches: tf.data.Dataset, first_step: int) -> tf.data.Dataset:
+    """The (input, target) pairs a run learns from: (L, ab) as they are, or for line art
+    (line art, Lab), each step's styles drawn from (seed, step) so that a resumed run repeats them."""
+    if config.kind != "lineart":
+        return batches
+    seed = tf.constant(config.seed, tf.int64)
+    return batches.enumerate(first_step).map(
+        lambda step, pair: training_pairs(pair[0], pair[1], tf.stack([seed, step])),
+        num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)

@@ -42,13 +42,20 @@ def generator_for(config: TrainConfig, encoder_weights_file: Path | None = None,
         return build_vgg16_generator(config.image_size, config.generator_filters, config.dropout,
                                      encoder_weights_file)
     return build_generator(config.image_size, config.generator_filters, config.generator_head,
-                           config.dropout, config.noise_channel, config.generator_max_filters, any_size)
+                           config.dropout, config.noise_channel, config.generator_max_filters, any_size,
+                           outputs=color_channels(config))
 
 
 def discriminator_for(config: TrainConfig) -> keras.Model:
     """The untrained PatchGAN a config describes."""
     return build_discriminator(config.image_size, config.discriminator_filters,
-                               config.discriminator_layers, config.conditional_discriminator)
+                               config.discriminator_layers, config.conditional_discriminator,
+                               colors=color_channels(config))
+
+
+def color_channels(config: TrainConfig) -> int:
+    """What the generator predicts: ab (2) for gray renders, L and ab (3) for line art."""
+    return 3 if config.kind == "lineart" else 2
 
 
 def optimizer_for(config: TrainConfig) -> keras.optimizers.Optimizer:

@@ -10,6 +10,7 @@ state of the two newest epochs while training, of the last one once finished, to
 extend) and `logs/` (TensorBoard). Every file is written under a temporary name in the same
 folder and renamed into place, so a run killed at any moment leaves each file either old or
 new, never half-written. A default run of 30 epochs at 128 px takes about 230 MB.
+`run_name` names a run directory by what trains it (the notebooks find runs by it).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import contextlib
 import csv
 import errno
 import fcntl
+import hashlib
 import io
 import os
+import re
 import shutil
 import warnings
 import zipfile
@@ -37,6 +40,29 @@ METRIC_COLUMNS = (
     "epoch", "generator_loss", "l1", "adversarial", "discriminator_loss",
     "psnr", "ciede2000", "auc", "colorfulness_ratio", "seconds",
 )
+
+
+def short_hash(text: str) -> str:
+    """Eight hex digits of the SHA-256 of `text`.
+
+    >>> short_hash("colorgan")
+    'd8ca4e60'
+    """
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def recipe_hash(config: TrainConfig) -> str:
+    """A short hash of a config's JSON (`config.json`): which recipe trains a run."""
+    return short_hash(config.to_json())
+
+
+def run_name(name: str, config: TrainConfig) -> str:
+    """A run directory's name that says what trains it: `name` as a slug, then `recipe_hash`.
+
+    >>> run_name("+ noise channel", TrainConfig()).startswith("noise-channel-")
+    True
+    """
+    return f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}-{recipe_hash(config)}"
 
 
 class RunError(ValueError):

@@ -1,0 +1,120 @@
+"""Hints on line art: each hint fills the region the lines close around it, as flat-fill tools do.
+
+Taught in notebooks/11_line_art. On a gray render the edge-aware propagation of
+`colorhelpers.hints` spreads a hint along similar lightness; on line art almost everything is
+the same white, and what bounds a color is the ink. So:
+
+1. `line_regions` labels the paper between the lines (at the input's own size): lines are
+   thickened by `gap` pixels first so that small gaps in a stroke do not let a color leak
+   (LazyBrush, Sykora et al. 2009, treats gaps the same way, softly), then every pixel, ink and
+   anti-aliasing included, joins the nearest region.
+2. `LineArtGuide` starts from `HintGuide`'s colors (the network's prediction, the hints
+   propagated, a reference's regions) and gives every region that holds a hint that hint's
+   color (where a region holds several, they meet along the lines there are: a watershed of
+   the ink): its ab, and its lightness, flat like a painter's fill, or with some of the
+   network's shading on top (`shading`). Regions without a hint
+   keep the prediction. `fill="propagate"` skips step 2, to compare the two (bench/lineart.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy import ndimage
+from skimage.color import rgb2lab
+from skimage.segmentation import watershed
+
+from colorhelpers.color.lab import AB_SCALE, L_SCALE
+from colorhelpers.colorize.road import Colors, Frame
+from colorhelpers.hints.guide import HintGuide
+from colorhelpers.hints.points import Hints
+
+#: Drawing pixels darker than this (L in 0-100) are ink.
+INK_L = 60.0
+#: How much distance from its hint slows a flood down (skimage's compact watershed).
+COMPACTNESS = 0.01
+#: How the hints' colors reach the pixels: filling regions closed by lines, or propagation only.
+FILLS = ("regions", "propagate")
+
+
+def line_regions(drawing_l: np.ndarray, gap: int = 1) -> tuple[np.ndarray, int]:
+    """Regions of a drawing's scaled L [h, w] (or [h, w, 1]) closed by its lines: labels
+    [h, w] in 1..count for every pixel, and count."""
+    lightness = (np.asarray(drawing_l, np.float32).squeeze(-1) if np.ndim(drawing_l) == 3
+                 else np.asarray(drawing_l, np.float32)) * L_SCALE + L_SCALE
+    paper = (lightness >= INK_L).astype(np.uint8)
+    if gap:
+        paper = cv2.erode(paper, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8))
+    count, labels = cv2.connectedComponents(paper, connectivity=4)
+    if count <= 1:  # all ink (or empty): one region
+        return np.ones(lightness.shape, np.int32), 1
+    # Ink and the paper the thickening took join the nearest region.
+    nearest = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
+    return labels[tuple(nearest)].astype(np.int32), count - 1
+
+
+def hint_lab(hints: Hints) -> np.ndarray:
+    """The hints' colors as scaled Lab [n, 3]."""
+    lab = rgb2lab(hints.rgb[None].astype(np.float32) / 255.0)[0]
+    return np.concatenate([lab[:, :1] / L_SCALE - 1.0, lab[:, 1:] / AB_SCALE], 1)
+
+
+def region_fill(labels: np.ndarray, count: int, hints: Hints,
+                drawing_l: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hint color of every pixel as scaled Lab [h, w, 3], and whether its region holds a
+    hint [h, w]. Inside the hinted regions the hints flood a landscape whose height is the
+    nearness of ink (a watershed of the distance to the lines): lines are ridges and a gap in a
+    line is a saddle, so where a region holds several hints (areas whose lines did not quite
+    close) their colors meet along the lines and across the gaps, not in the open."""
+    markers = np.zeros(labels.shape, np.int32)
+    markers[hints.ys, hints.xs] = np.arange(1, len(hints) + 1)
+    paper = np.asarray(drawing_l, np.float32) * L_SCALE + L_SCALE >= INK_L
+    basins = watershed(-ndimage.distance_transform_edt(paper), markers, compactness=COMPACTNESS)
+    hinted = np.bincount(labels[hints.ys, hints.xs], minlength=count + 1) > 0
+    return hint_lab(hints)[basins - 1], hinted[labels]
+
+
+@dataclass
+class LineArtGuide:
+    """A guide (`colorhelpers.colorize.road.Guide`) for line art, from hints and/or a reference.
+
+    Needs a line-art model's frames (`Frame.drawing`); `fill` is one of `FILLS`, `gap` goes
+    to `line_regions`, and `shading` (0-1) is how much of the network's shading a filled
+    region keeps on top of its hint's flat lightness.
+    """
+
+    hints: Hints = field(default_factory=Hints.none)
+    reference_rgb: np.ndarray | None = None
+    fill: str = "regions"
+    gap: int = 1
+    shading: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.fill not in FILLS:
+            raise ValueError(f"fill must be one of {FILLS}, got {self.fill!r}")
+        self.base = HintGuide(self.hints, self.reference_rgb)
+
+    def __call__(self, frame: Frame) -> Colors:
+        if frame.drawing is None:
+            raise ValueError("LineArtGuide needs the frames of a line-art model")
+        self.base.hints = self.hints
+        colors = self.base(frame)
+        if self.fill == "propagate" or not len(self.hints):
+            return colors
+        labels, count = line_regions(frame.drawing.numpy(), self.gap)
+        fill, filled = region_fill(labels, count, self.hints, frame.drawing.numpy()[..., 0])
+        height, width = labels.shape
+        full_ab = cv2.resize(colors.ab.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+        predicted_l = frame.l_full.numpy()[..., 0]
+        drawing_l = frame.drawing.numpy()[..., 0]
+        # The network's shading inside each region: its lightness minus the region's mean on paper.
+        paper = drawing_l * L_SCALE + L_SCALE >= INK_L
+        region_mean = (np.bincount(labels[paper], predicted_l[paper], minlength=count + 1)
+                       / np.maximum(np.bincount(labels[paper], minlength=count + 1), 1))
+        full_l = np.where(filled, fill[..., 0] + self.shading * (predicted_l - region_mean[labels]),
+                          predicted_l)
+        full_l = np.minimum(np.clip(full_l, -1.0, 1.0), drawing_l)  # the lines stay as drawn
+        full_ab = np.where(filled[..., None], fill[..., 1:], full_ab)
+        return Colors(colors.ab, None, full_ab.astype(np.float32), full_l[..., None].astype(np.float32))

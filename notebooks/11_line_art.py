@@ -1,0 +1,338 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version,-jupytext.formats
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11 · Line art: black lines on white in, a colored character out
+#
+# **What you will learn**
+#
+# * why keeping the input's lightness is right for a gray render and wrong for line art,
+#   seen on the sRGB gamut;
+# * how to make training pairs from color pictures: line art drawn from each one in several
+#   styles, and a network that predicts L as well as a and b;
+# * hints on line art: a color fills the region its lines close, with the network's shading;
+# * how `colorize --kind auto` tells line art from a gray picture.
+#
+# **Part taught:** `colorhelpers.data.lines` (the training pairs), the line-art branch of
+# `colorhelpers.colorize.road`, and `colorhelpers.lineart` (`regions`, `kind`).
+#
+# **Run time:** printed by the last cell. The training cell reuses a finished run of the same
+# data and recipe (`make train-lineart` trains one); training one from nothing takes about as
+# long as notebook 04's.
+
+# %% [markdown]
+# Set-up, as in every notebook: quiet TensorFlow, seed everything, say what data this runs on.
+
+# %%
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source
+
+settings = notebook_setup()
+
+# %%
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from skimage.color import lab2xyz, rgb2lab
+
+from colorhelpers.colorize import Colorizer, road
+from colorhelpers.colorize.road import full_resolution, read_still
+from colorhelpers.data import find_images, lines
+from colorhelpers.data.pipeline import eval_batches
+from colorhelpers.evaluation import load_generator, open_run
+from colorhelpers.hints import Hints, simulate_hints
+from colorhelpers.lineart import LineArtGuide, choose_kind, line_regions
+from colorhelpers.scoring import colorfulness, metrics, plot_metrics, show_images
+
+heldout_paths = find_images(settings.heldout_dir)
+truths = [read_still(p) for p in heldout_paths]
+
+# %% [markdown]
+# ## Why the gray mode cannot color a drawing
+#
+# The gray mode keeps the input's L and predicts only a and b. For a gray render that is the
+# right split: the lightness is known, only the color is missing. A line drawing's lightness
+# is the paper's, nearly L = 100 everywhere, and at that lightness sRGB holds almost no color:
+# the widest chroma (distance from gray in the a-b plane) that still converts to a valid sRGB
+# pixel shrinks to nothing as L reaches 100. (Checked before any clipping: Lab to XYZ to
+# linear sRGB, inside the gamut when all three channels are within [0, 1].)
+
+# %%
+hues = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+chromas = np.linspace(0, 130, 261)
+
+
+#: CIE XYZ (D65) to linear sRGB.
+XYZ_TO_LINEAR_RGB = np.array([[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415], [0.0557, -0.2040, 1.0570]])
+
+
+def widest_chroma(lightness: float) -> tuple[float, float]:
+    """The largest chroma inside the sRGB gamut at this L: for the best hue, and the median hue."""
+    a = np.cos(hues)[:, None] * chromas[None]
+    b = np.sin(hues)[:, None] * chromas[None]
+    with warnings.catch_warnings():  # lab2xyz warns about the impossible colors we probe for
+        warnings.simplefilter("ignore")
+        xyz = lab2xyz(np.stack([np.full_like(a, lightness), a, b], -1))
+    linear = xyz @ XYZ_TO_LINEAR_RGB.T  # before any clipping: outside [0, 1] means no such pixel
+    inside = np.all((linear >= -1e-6) & (linear <= 1 + 1e-6), axis=-1)
+    per_hue = np.max(np.where(inside, chromas[None], 0), axis=1)
+    return float(per_hue.max()), float(np.median(per_hue))
+
+
+levels = [50, 60, 70, 80, 90, 95, 98, 100]
+widest = {L: widest_chroma(L) for L in levels}
+plt.plot(levels, [w[0] for w in widest.values()], marker="o", label="best hue (yellow near the top)")
+plt.plot(levels, [w[1] for w in widest.values()], marker="o", label="median hue")
+plt.xlabel("L (lightness)")
+plt.ylabel("widest chroma in sRGB")
+plt.title("the color room left at each lightness")
+plt.legend()
+plt.show()
+print(f"median hue: {widest[50][1]:.0f} chroma units at L = 50, {widest[90][1]:.0f} at L = 90, "
+      f"{widest[98][1]:.0f} at L = 98, {widest[100][1]:.0f} at L = 100: paper white keeps no color")
+
+# %% [markdown]
+# ## Line art from color pictures, in several styles
+#
+# There is no bundled line art, and there need not be: lines can be drawn from each color
+# picture's lightness. One extractor alone would teach the network that extractor's quirks
+# (its line weight, where it breaks a stroke), so training draws each image in one of five
+# styles, picked at random per image and step. The main one is XDoG, a difference of two
+# Gaussian blurs that is zero on flat areas and dips on the dark side of edges:
+
+# %%
+show_source(lines.xdog)
+
+# %% [markdown]
+# One held-out character in each style, and, last, lines drawn a way no training style
+# draws them (Canny edges of the color picture): the drawings the scores below also use,
+# to check that the model learned drawings rather than its own extractors.
+
+# %%
+truth = truths[0]
+l_norm = full_resolution(truth[None])[0]
+drawn = {style: lines.line_art(l_norm, style, tf.constant([0, 1], tf.int64))[0].numpy()
+         for style in lines.LINE_STYLES}
+pictures = [np.repeat(np.round((x[..., 0] + 1) * 127.5).astype(np.uint8)[..., None], 3, -1)
+            for x in drawn.values()]
+show_images([truth, *pictures, lines.unseen_line_art(truth)], ["truth", *drawn, "unseen (Canny)"], width=2.2)
+plt.show()
+
+# %% [markdown]
+# A training pair is then (line art, the picture's Lab): the target has three channels, so
+# the generator's last layer has three (`build_generator(outputs=3)`), and the L1 loss covers
+# L as well as a and b. `training_pairs` makes a batch of them, its styles drawn from the
+# run's seed and the step number, so a resumed run repeats exactly the pairs it would have seen:
+
+# %%
+show_source(lines.training_pairs)
+
+# %% [markdown]
+# ## Training the line-art model
+#
+# The recipe is the default one of notebook 04 with one field changed, `kind="lineart"`; the
+# run directory is named by the data and the recipe, so a finished run of the same is reused.
+
+# %%
+from colorhelpers.training import describe_schedule, train  # noqa: E402
+
+config = settings.config.replace(kind="lineart")
+run_dir = settings.run_for(config, "lineart")
+print(describe_schedule(config))
+rows = train(settings.train_paths(), heldout_paths, run_dir, config, verbose=0)
+run = open_run(run_dir)
+generator, epoch = load_generator(run)
+print(f"epoch {epoch}: held-out CIEDE2000 {rows[-1]['ciede2000']:.2f} on XDoG line art of held-out characters")
+
+# %% [markdown]
+# The held-out scores per epoch, with the all-white fill (the line art itself, what the gray
+# mode gives back) as the dashed baseline:
+
+# %%
+heldout = eval_batches(heldout_paths, config.image_size).map(lines.eval_pairs)
+white = metrics.evaluate_generator(None, heldout)
+plot_metrics(rows, white)
+plt.show()
+print(f"last epoch CIEDE2000 {rows[-1]['ciede2000']:.2f} against the white fill's {white['ciede2000']:.2f}")
+
+# %% [markdown]
+# ## On the road: the network's lightness, never lighter than the drawing
+#
+# Colorizing goes down the same road as a gray picture (`colorhelpers.colorize.road`). The one
+# change is in the analysis: a model that predicts three channels brings its own lightness,
+# and the lightness shown is the smaller of the prediction and the drawing's, so every line
+# stays where it was drawn and as dark:
+
+# %%
+show_source(road._analyser)
+
+# %% [markdown]
+# Held-out characters drawn in the trained style (XDoG) and in the unseen one, colored with
+# no hints at all: line art, its colors, the truth.
+
+# %%
+colorizer = Colorizer(generator, config.image_size)
+shown = truths[:: max(1, len(truths) // 3)][:3]
+
+
+def as_line_art(picture: np.ndarray, style: str) -> np.ndarray:
+    """uint8 RGB line art of a picture, in a training style or the unseen one."""
+    if style == "unseen":
+        return lines.unseen_line_art(picture)
+    drawn = lines.line_art(full_resolution(picture[None])[0], style)[0].numpy()
+    return np.repeat(np.round((drawn[..., 0] + 1) * 127.5).astype(np.uint8)[..., None], 3, -1)
+
+
+for style in ("xdog", "unseen"):
+    row = []
+    for picture in shown:
+        drawing = as_line_art(picture, style)
+        row += [drawing, colorizer.still(drawing), picture]
+    show_images(row, ["line art", "colors", "truth"] * len(shown), width=1.8)
+    plt.show()
+
+# %% [markdown]
+# ## Hints fill the regions the lines close
+#
+# Without hints the network guesses colors a drawing does not show (which hair color?), so
+# on line art the user's colors are most of the information. On a gray picture colorgan
+# spreads a hint along similar lightness (notebook 09); on a drawing nearly everything is the
+# same white, and what bounds a color is the ink. So the paper is cut into the regions the
+# lines close (lines thickened a pixel first, so a small break in a stroke does not let the
+# color out), and every pixel joins its nearest region:
+
+# %%
+show_source(line_regions)
+
+# %%
+drawing = as_line_art(truth, "xdog")
+labels, count = line_regions(full_resolution(drawing[None])[0][0].numpy())
+palette = np.random.default_rng(0).integers(60, 255, (count + 1, 3)).astype(np.uint8)
+show_images([drawing, palette[labels]], ["line art", f"{count} regions"], width=3)
+plt.show()
+
+# %% [markdown]
+# A region that holds a hint takes the hint's color: its a and b, and its lightness with the
+# network's shading on top (the prediction minus its mean over the region). Regions without
+# a hint keep the network's colors, propagated from the hints as on a gray picture:
+
+# %%
+show_source(LineArtGuide.__call__)
+
+# %% [markdown]
+# Measured on every held-out character, with 10 hints each (the protocol of notebook 09:
+# points drawn where the truth is colorful, each with the truth's color there), and 0 hints
+# for the automatic colors; the two ways to spread hints side by side, and the white fill:
+
+# %%
+def score(style: str, hint_count: int, fill: str) -> float:
+    """Mean CIEDE2000 over the held-out characters drawn in `style`."""
+    rng = np.random.default_rng(0)
+    errors = []
+    for picture in truths:
+        drawing = as_line_art(picture, style)
+        hints = simulate_hints(picture, hint_count, rng) if hint_count else Hints.none()
+        out = colorizer.still(drawing, LineArtGuide(hints, fill=fill) if hint_count else None)
+        errors.append(metrics.ciede2000(rgb2lab(out / 255.0)[None], rgb2lab(picture / 255.0)[None])[0])
+    return float(np.mean(errors))
+
+
+table = {}
+for style in ("xdog", "unseen"):
+    white_fill = float(np.mean([metrics.ciede2000(rgb2lab(as_line_art(p, style) / 255.0)[None],
+                                                  rgb2lab(p / 255.0)[None])[0] for p in truths]))
+    table[style] = {"white fill": white_fill, "automatic": score(style, 0, "regions"),
+                    "10 hints, propagated": score(style, 10, "propagate"),
+                    "10 hints, regions": score(style, 10, "regions")}
+print(f"{'CIEDE2000 (lower is better)':28s}" + "".join(f"{s:>12s}" for s in table))
+for name in table["xdog"]:
+    print(f"{name:28s}" + "".join(f"{table[s][name]:12.2f}" for s in table))
+for style, row in table.items():
+    best = min(("10 hints, propagated", "10 hints, regions"), key=row.get)
+    print(f"{style}: best with hints is '{best}', at {row[best] / row['white fill']:.0%} of the white fill's error")
+
+# %% [markdown]
+# The colorfulness of the automatic colors tells whether the model paints or leaves the page
+# nearly white (1 would be as colorful as the truth):
+
+# %%
+auto = np.stack([colorizer.still(as_line_art(p, "xdog")) for p in truths]) / 255.0
+ratio = float(np.mean(colorfulness(auto)) / np.mean(colorfulness(np.stack(truths) / 255.0)))
+print(f"automatic colors on line art: colorfulness {ratio:.2f} of the truth's")
+
+# %% [markdown]
+# ## Line art or a gray picture? `--kind auto`
+#
+# A drawing is mostly paper, with few mid-grays and hardly any color; a gray render has
+# broad areas of mid-gray. `colorize --kind auto` looks at exactly that, and says what it
+# found, so you can overrule it with `--kind gray` or `--kind lineart`:
+
+# %%
+show_source(lines.looks_like_line_art)
+
+# %%
+gray_render = np.repeat(np.round((l_norm[0, ..., 0].numpy() + 1) * 127.5).astype(np.uint8)[..., None], 3, -1)
+for name, picture in {"XDoG line art": drawing, "unseen line art": lines.unseen_line_art(truth),
+                      "gray render": gray_render, "color picture": truth}.items():
+    kind, why = choose_kind(picture, "auto")
+    print(f"{name:16s} -> {kind:8s} ({why})")
+
+# %% [markdown]
+# ## Place hints yourself
+#
+# The hint widget of notebook 09 takes the line-art guide: click on the drawing to drop the
+# chosen color, and the region it falls in fills. (In a live notebook; a static page shows
+# the widget's first state.)
+
+# %%
+from IPython.display import display  # noqa: E402
+
+from colorhelpers.hints.widget import HintWidget  # noqa: E402
+
+widget = HintWidget(generator, config.image_size, drawing / 255.0, guide=LineArtGuide)
+widget.add(truth.shape[1] // 2, truth.shape[0] // 4, "#7a4a2a")
+display(widget.view)
+
+# %% [markdown]
+# From the command line, the same:
+#
+# ```
+# python -m colorhelpers colorize --input drawing.png --kind lineart --hints hints.json --output out/
+# ```
+
+# %%
+print(elapsed())
+
+# %% [markdown]
+# ## Summary
+#
+# * Keeping the input's lightness is right for gray renders and wrong for line art: at the
+#   paper's lightness sRGB holds no color, so the line-art model predicts L, a and b.
+# * Training pairs come from the color pictures themselves, lines drawn in five styles so that
+#   the model learns drawings, not one extractor; it is scored on a style it never saw too.
+# * On the road the shown lightness is the smaller of the prediction and the drawing's: the
+#   lines stay as drawn.
+# * Hints fill the regions the lines close, with the network's shading; the table above says
+#   how that compares with propagating them as on a gray picture.
+#
+# ## Exercises
+#
+# 1. Train with `LINE_STYLES` cut to XDoG alone (a copy of `training_pairs` with one style)
+#    and score both line-art styles again: how much of the unseen style's score was the mix?
+# 2. Change `gap` in `LineArtGuide` to 0 and to 2 on a drawing with broken strokes: where do
+#    colors leak, and where do small regions disappear?
+# 3. Let a hinted region keep some of the network's shading (`shading=0.5`, `1`): which scores
+#    move, on which line style, and how do the pictures look?
