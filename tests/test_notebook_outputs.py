@@ -28,13 +28,9 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 #: Notebooks whose committed outputs predate the fingerprint, and why they were not executed again.
 NOT_YET_REEXECUTED = {
-    "04_training": "trains the default recipe on all 970 images of data/anime/train: hours on a 2-core CPU",
-    "05_evaluation": "reads notebook 04's run, which does not exist yet",
     "06_training_with_noise": "reads notebook 04's run and trains two more runs of the same size",
     "07_pretrained_encoder": "reads notebook 04's run and trains a VGG-16 variant, slower than the default",
     "08_ablation": "reads notebook 04's run and trains five more variants",
-    "09_hints": "reads notebook 04's run and fine-tunes two hint networks on it",
-    "10_animation": "colors with notebook 04's run, which does not exist yet",
 }
 
 #: What an absolute path of the machine starts with.
