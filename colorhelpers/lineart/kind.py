@@ -24,8 +24,9 @@ KIND_CHOICES = ("gray", "lineart", "auto")
 KIND_NAMES = {"gray": "a gray picture", "lineart": "line art"}
 
 
-def choose_kind(rgb: np.ndarray, kind: str) -> tuple[str, str]:
-    """("gray" or "lineart", why) for a uint8 RGB image (a clip's first frame) and `--kind`."""
+def choose_kind(rgb: np.ndarray | None, kind: str) -> tuple[str, str]:
+    """("gray" or "lineart", why) for a uint8 RGB image (a clip's first frame) and `--kind`;
+    the image is only looked at for "auto"."""
     if kind not in KIND_CHOICES:
         raise DataError(f"--kind must be one of {', '.join(KIND_CHOICES)}, got {kind!r}")
     if kind != "auto":
@@ -37,7 +38,7 @@ def choose_kind(rgb: np.ndarray, kind: str) -> tuple[str, str]:
 def kind_of(path: Path, kind: str) -> str:
     """The kind to color `path` as; for "auto", read its first frame, decide, and say so."""
     if kind != "auto":
-        return choose_kind(np.zeros((1, 1, 3), np.uint8), kind)[0]
+        return choose_kind(None, kind)[0]
     first = next(clip_frames(probe(path)))[0] if is_clip(path) else read_still(path)
     kind, why = choose_kind(first, "auto")
     print(f"{Path(path).name}: colored as {KIND_NAMES[kind]} ({why}; --kind overrules)")

@@ -103,18 +103,18 @@ class LineArtGuide:
         colors = self.base(frame)
         if self.fill == "propagate" or not len(self.hints):
             return colors
-        labels, count = line_regions(frame.drawing.numpy(), self.gap)
-        fill, filled = region_fill(labels, count, self.hints, frame.drawing.numpy()[..., 0])
+        drawing_l = frame.drawing.numpy()[..., 0]
+        labels, count = line_regions(drawing_l, self.gap)
+        fill, filled = region_fill(labels, count, self.hints, drawing_l)
         height, width = labels.shape
         full_ab = cv2.resize(colors.ab.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
         predicted_l = frame.l_full.numpy()[..., 0]
-        drawing_l = frame.drawing.numpy()[..., 0]
-        # The network's shading inside each region: its lightness minus the region's mean on paper.
-        paper = drawing_l * L_SCALE + L_SCALE >= INK_L
-        region_mean = (np.bincount(labels[paper], predicted_l[paper], minlength=count + 1)
-                       / np.maximum(np.bincount(labels[paper], minlength=count + 1), 1))
-        full_l = np.where(filled, fill[..., 0] + self.shading * (predicted_l - region_mean[labels]),
-                          predicted_l)
+        full_l = np.where(filled, fill[..., 0], predicted_l)
+        if self.shading:  # the network's shading inside each region: its lightness minus its mean on paper
+            paper = drawing_l * L_SCALE + L_SCALE >= INK_L
+            region_mean = (np.bincount(labels[paper], predicted_l[paper], minlength=count + 1)
+                           / np.maximum(np.bincount(labels[paper], minlength=count + 1), 1))
+            full_l = np.where(filled, full_l + self.shading * (predicted_l - region_mean[labels]), full_l)
         full_l = np.minimum(np.clip(full_l, -1.0, 1.0), drawing_l)  # the lines stay as drawn
         full_ab = np.where(filled[..., None], fill[..., 1:], full_ab)
         return Colors(colors.ab, None, full_ab.astype(np.float32), full_l[..., None].astype(np.float32))
