@@ -29,12 +29,14 @@ train-lineart: setup
 	$(PY) -m colorhelpers train --data data/anime --out runs/lineart --kind lineart
 	$(PY) -m colorhelpers ship --run runs/lineart
 
-# Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs).
+# Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs), on two
+# workers: one takes the notebooks in order (tests/conftest.py), the other the rest.
 test: setup
 	COLORGAN_FIXTURE=1 COLORGAN_RUNS=$$(mktemp -d) TF_CPP_MIN_LOG_LEVEL=3 \
 	$(PY) -m pytest tests colorhelpers $(NOTEBOOKS) --doctest-modules \
 	  --ignore=colorhelpers/__main__.py --nbval-lax --nbval-current-env \
-	  --nbval-sanitize-with notebooks/sanitize.cfg -q --durations=5
+	  --nbval-sanitize-with notebooks/sanitize.cfg -q --durations=5 \
+	  -n 2
 
 # Only the browser tests of notebooks 05 and 09 (JupyterLab in headless Chromium).
 browser-test: setup

@@ -149,6 +149,13 @@ show_source(hints.points.parse_points)
 # freely inside a flat region and hardly at all across an ink line:
 
 # %%
+show_source(propagation.edges)
+
+# %% [markdown]
+# Summed into a graph Laplacian, D - W (each pixel's total affinity on the diagonal, minus
+# its affinity to each neighbour), they give the smoothness term of the energy below:
+
+# %%
 show_source(propagation.laplacian)
 
 # %% [markdown]
@@ -331,10 +338,12 @@ else:
 # A color picture of the same character guides the result, even though it is not aligned:
 # both pictures are cut into regions bounded by lines, and each region of the input takes
 # the color of the reference region most like it (lightness first, then size and place).
-# Those colors become soft hints; local hints, which are hard, win in their regions.
+# Those colors become soft hints; local hints, which are hard, win in their regions. The
+# reference's regions (`reference_regions`: their features and median colors) are found
+# once, so that a reference guiding many frames of a clip costs only the matching:
 
 # %%
-show_source(reference.reference_hints, start="labels, count", end="return Reference")
+show_source(reference.reference_hints)
 
 # %% [markdown]
 # The test: each held-out picture's own colors, mirrored and moved, as its reference, so

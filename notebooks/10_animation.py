@@ -162,8 +162,10 @@ plt.show()
 # The motion is not known in a real clip, but the gray frames show it: OpenCV's DIS optical
 # flow (Kroeger et al. 2016) says, for every pixel of a frame, where it was in the frame
 # before. Computed both ways, the flow is trusted where going back and then forth returns
-# to the same pixel (Sundaram et al. 2010), where it comes from inside the earlier frame,
-# and where the lightness it comes from matches:
+# to the same pixel (Sundaram et al. 2010) or where it comes from a flat neighbourhood (a
+# guessed flow inside a flat area carries the same color), where it comes from inside the
+# earlier frame, and where its lightness lies within that of the 3x3 neighbourhood it came
+# from: a changed face does not, a sharp line resampled half a pixel off does.
 
 # %%
 show_source(flow.FlowTracker.track)
@@ -304,7 +306,10 @@ for name, (warp, de, gray_de) in {
 # carried forward *and* backward to the neighbouring keyframes, *anchored*: a pixel keeps the
 # color the flow brought it, never re-blended. What the flow cannot vouch for is a
 # confidence, the product of every step's reliability since the keyframe; where it is low the
-# keyframe still guides as a reference, and only then the network's colors:
+# keyframe still guides as a reference, and only then the network's colors. Each pair of
+# frames gets its flow once (the backward pass takes the forward pass's pair, swapped), and
+# only while something trusted is being carried; the decisions, mostly sparse solves, run
+# on two threads:
 
 # %%
 from colorhelpers.clips import keyframes  # noqa: E402

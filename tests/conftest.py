@@ -112,3 +112,21 @@ def color_folder(tmp_path_factory):
         return folder
 
     return make
+
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs two pytest-xdist workers. Tests go out a module at a time, except that
+    every notebook goes to one worker, in order (they share the runs notebook 04 trains, and
+    nbval runs a notebook's cells in one kernel), and both browser tests (each starts a
+    JupyterLab) to one worker."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebooksTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path.endswith(".ipynb"):
+                return "notebooks"
+            return "browser" if "test_browser" in path else path
+
+    return NotebooksTogether(config, log)

@@ -208,6 +208,22 @@ def test_flow_follows_a_known_shift_and_distrusts_new_content(pan):
     assert reliability[-2:].mean() < 0.2  # the bottom rows entered the window: nothing carries them
 
 
+def test_a_line_moved_half_a_pixel_keeps_its_trust_and_a_changed_patch_loses_it():
+    # Drawn at twice the size and shrunk: a sharp dark line on paper, then the same moved by
+    # half a pixel (its resampled lightness changes by up to half the ink's contrast).
+    big = np.full((64, 128), 235, np.uint8)
+    big[:, 60:64] = 20
+    before = cv2.resize(big, (64, 32), interpolation=cv2.INTER_AREA)
+    after = cv2.resize(np.roll(big, 1, axis=1), (64, 32), interpolation=cv2.INTER_AREA)
+    _, _, reliability = flow.FlowTracker().track(before, after)
+    assert np.abs(after.astype(int) - before).max() > 40
+    assert reliability[8:-8, 26:38].min() > 0.5
+    changed = after.copy()
+    changed[10:22, 6:18] = 120  # a new, mid-gray patch on the paper
+    _, _, reliability = flow.FlowTracker().track(before, changed)
+    assert reliability[12:20, 8:16].max() < 0.2
+
+
 def test_carry_zero_is_per_frame_coloring(generator, pan):
     square = motion.moving_clip(picture(), frames=9, height=32, width=32)
     ours = list(Colorizer(generator, 32).frames(square.gray, SteadyGuide(carry=0.0)))

@@ -376,3 +376,20 @@ def test_hint_pixels_take_their_color_exactly():
     out = HintColorizer(generator, 32, rgb / 255.0).colorize(
         Hints(np.array([40, 41]), np.array([10, 11]), np.array([[220, 190, 170], [170, 200, 220]], np.uint8)))
     assert out[40, 10, 0] > out[40, 10, 2] + 30 and out[41, 11, 2] > out[41, 11, 0] + 30
+
+
+def test_fill_solves_the_whole_energy_with_the_fixed_pixels_as_boundary():
+    from colorhelpers.hints.propagation import PRIOR_WEIGHT, fill, laplacian
+
+    rng = np.random.default_rng(3)
+    lightness = np.repeat(np.linspace(20, 90, 12)[None], 10, 0) + rng.normal(0, 3, (10, 12))
+    fixed = rng.random((10, 12)) < 0.6
+    fixed_ab, soft_ab, prior = (rng.normal(0, 0.3, (10, 12, 2)) for _ in range(3))
+    soft = np.where(rng.random((10, 12)) < 0.5, 0.05, 0.0)
+    out = fill(lightness, fixed, fixed_ab, soft, soft_ab, prior)
+    assert np.array_equal(out[fixed], fixed_ab[fixed].astype(np.float32))
+    # The free pixels' rows of (Lap + S + P) u = S c + P q hold for the whole image.
+    system = laplacian(lightness).toarray() + np.diag(soft.ravel() + PRIOR_WEIGHT)
+    rhs = soft.reshape(-1, 1) * soft_ab.reshape(-1, 2) + PRIOR_WEIGHT * prior.reshape(-1, 2)
+    residual = system @ out.reshape(-1, 2).astype(np.float64) - rhs
+    assert np.abs(residual[~fixed.ravel()]).max() < 1e-5

@@ -104,6 +104,53 @@ def test_hints_on_a_later_frame_are_carried_both_ways(colorizer, pan, tmp_path):
         assert redder(out[t]) > redder(plain[t])
 
 
+class CountingTracker(flow.FlowTracker):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def flows(self, previous, current):
+        self.calls += 1
+        return super().flows(previous, current)
+
+
+class Recomputing(flow.FlowTracker):
+    def track(self, previous, current, flows=None):
+        return super().track(previous, current)
+
+
+@pytest.mark.parametrize("keyframes", [[0], [0, -1]])
+def test_each_pair_of_frames_gets_its_flow_once_and_only_where_colors_are_carried(
+        colorizer, pan, tmp_path, keyframes):
+    gif = save_gif(tmp_path / "clip.gif", pan.gray)
+    info = probe(gif)
+    grid = WorkingGrid.of(info.height, info.width, colorizer.size).shape
+    last = len(pan.gray) - 1
+    anchors = {k % (last + 1): keyframe_anchor(k % (last + 1), pan.truth[k], grid) for k in keyframes}
+    counted = CountingTracker()
+    out = KeyframeColorizer(colorizer, anchors, counted).colorize(info, tmp_path / "counted.gif")
+    # The backward pass reuses the forward pass's flows (swapped): one DIS pair per step.
+    assert counted.calls == last
+    # Flows computed afresh for every step, both passes, give the same frames but for a few
+    # pixels (the stored flows are float16, so a threshold may fall the other way).
+    again = KeyframeColorizer(colorizer, anchors, Recomputing()).colorize(info, tmp_path / "again.gif")
+    for (a, _), (b, _) in zip(read_frames(probe(out)), read_frames(probe(again))):
+        assert (np.abs(a.astype(int) - b.astype(int)).max(-1) > 2).mean() < 0.02
+
+
+def test_frame_store_keeps_each_frame_and_zeros_what_was_left_out(tmp_path):
+    from colorhelpers.clips.store import FrameStore
+
+    store = FrameStore(tmp_path, (3, 4), {"gray": (np.uint8, ()), "ab": (np.float16, (2,))})
+    for t in range(3):
+        store.append(gray=np.full((3, 4), t, np.uint8), ab=None if t == 1 else np.full((3, 4, 2), t / 2))
+    store.write("ab", 2, np.full((3, 4, 2), -0.25))
+    assert [int(store.read("gray", t)[0, 0]) for t in range(3)] == [0, 1, 2]
+    assert store.read("ab", 1).dtype == np.float32 and not store.read("ab", 1).any()
+    assert store.read("ab", 2)[1, 2, 1] == -0.25 and store.read("ab", 0).shape == (3, 4, 2)
+    store.close()
+
+
 def test_read_keyframes_checks_names_sizes_and_files(tmp_path, pan):
     gif = save_gif(tmp_path / "clip.gif", pan.gray)
     info = probe(gif)

@@ -28,8 +28,6 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 #: Notebooks whose committed outputs predate the fingerprint, and why they were not executed again.
 NOT_YET_REEXECUTED = {
-    "06_training_with_noise": "reads notebook 04's run and trains two more runs of the same size",
-    "07_pretrained_encoder": "reads notebook 04's run and trains a VGG-16 variant, slower than the default",
     "08_ablation": "reads notebook 04's run and trains five more variants",
 }
 

@@ -10,8 +10,11 @@ units. What is steady is the motion, and that can be measured on the gray frames
    the lightness at a small working size: where every pixel of frame t was in frame t-1.
 2. **Reliability**: a pixel's flow is trusted where going back and forth again returns to
    it (the forward-backward check of Sundaram et al. 2010; it fails at occlusions and where
-   the flow is a guess), where it stays inside the earlier frame (new content entering at an
-   edge has no past), and where the lightness it comes from matches (a changing expression).
+   the flow is a guess) or where it comes from a flat neighbourhood (there a guessed flow
+   carries the same color), where it stays inside the earlier frame (new content entering at
+   an edge has no past), and where its lightness lies within that of the 3x3 neighbourhood
+   it comes from (a changing expression does not; a sharp line resampled half a pixel off
+   does).
 3. **Blend**: the previous output's ab, warped along the flow, and the network's new
    prediction, mixed pixel by pixel: `carry` x reliability of the past, the rest new. With
    `carry` below 1 the colors stay an average of the network's recent guesses along the
@@ -44,6 +47,10 @@ FB_ALPHA = 0.01
 FB_BETA = 0.5
 #: A lightness mismatch of this much (0-255) after following the flow keeps e^-1 of the trust.
 SIGMA_L = 12.0
+#: A neighbourhood whose lightness spans less than this (0-255) is flat: any flow inside it
+#: carries the same color, so the forward-backward check is not needed there.
+FLAT_RANGE = 6.0
+_NEIGHBOURS = np.ones((3, 3), np.uint8)
 #: A scene cut: consecutive frames whose gray-level histograms share less than this.
 CUT_OVERLAP = 0.5
 #: DIS's speed and quality preset.
@@ -64,24 +71,34 @@ class FlowTracker:
         self.sigma_l = sigma_l
         self._grid: tuple[np.ndarray, np.ndarray] | None = None
 
-    def track(self, previous: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def flows(self, previous: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """DIS flows [h, w, 2] between two gray frames: `back` (where each pixel of `current`
+        was in `previous`) and `forward`. The pair of a step, swapped, is the pair of the same
+        step taken backward in time, so a clip's flows need computing once."""
+        return self.dis.calc(current, previous, None), self.dis.calc(previous, current, None)
+
+    def track(self, previous: np.ndarray, current: np.ndarray,
+              flows: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
         """(map_x, map_y, reliability): pixel (y, x) of `current` was at (map_y, map_x) of
-        `previous`, trusted by `reliability` in [0, 1] (all [h, w], float32)."""
+        `previous`, trusted by `reliability` in [0, 1] (all [h, w], float32). `flows`: the
+        pair `flows(previous, current)` gives, if known."""
         h, w = current.shape
         if self._grid is None or self._grid[0].shape != (h, w):
             xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
             self._grid = xs, ys
         xs, ys = self._grid
-        back = self.dis.calc(current, previous, None)
-        forward = self.dis.calc(previous, current, None)
+        back, forward = self.flows(previous, current) if flows is None else flows
         map_x, map_y = xs + back[..., 0], ys + back[..., 1]
         forward_there = warp(forward, map_x, map_y)
         loop = ((back + forward_there) ** 2).sum(-1)
         consistent = loop <= FB_ALPHA * ((back**2).sum(-1) + (forward_there**2).sum(-1)) + FB_BETA
         inside = (map_x >= -0.5) & (map_x <= w - 0.5) & (map_y >= -0.5) & (map_y <= h - 0.5)
-        came_from = warp(previous[..., None].astype(np.float32), map_x, map_y)[..., 0]
-        match = np.exp(-(((current - came_from) / self.sigma_l) ** 2))
-        return map_x, map_y, (consistent & inside) * match.astype(np.float32)
+        # The darkest and lightest of the 3x3 neighbourhood each pixel came from.
+        spans = np.dstack([cv2.erode(previous, _NEIGHBOURS), cv2.dilate(previous, _NEIGHBOURS)])
+        low, high = np.moveaxis(warp(spans.astype(np.float32), map_x, map_y), -1, 0)
+        outside_span = np.maximum(low - current, 0.0) + np.maximum(current - high, 0.0)
+        match = np.exp(-((outside_span / self.sigma_l) ** 2))
+        return map_x, map_y, ((consistent | (high - low < FLAT_RANGE)) & inside) * match.astype(np.float32)
 
 
 #: Colors for the pixels that nothing reliable carries (guided clips): (gray, carried ab,

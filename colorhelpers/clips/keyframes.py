@@ -17,15 +17,19 @@ Hints on any frame (`anchors_from_hints`) are local corrections carried the same
 (a scene change: `is_cut`) stop every carry, so colors do not bleed into another shot.
 
 Memory does not grow with the clip: three passes over the file (forward carry, backward
-carry, then join and write) keep only the keyframes and two frames of state in memory, and
-the per-frame working-grid arrays in files on disk (read and written a frame at a time).
+carry, then join and write) keep only the keyframes and a few frames of state in memory,
+and the per-frame working-grid arrays (`store.FrameStore`) in files on disk. Flow is
+computed only where something trusted is being carried, and once per pair of frames: the
+backward pass reuses the forward pass's flows, swapped.
 """
 
 from __future__ import annotations
 
 import bisect
 import tempfile
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +37,14 @@ import numpy as np
 from skimage.color import rgb2lab
 
 from colorhelpers.clips.flow import PIN_RELIABILITY, FlowTracker, is_cut, lightness, warp
+from colorhelpers.clips.store import FrameStore
 from colorhelpers.color.lab import AB_SCALE
 from colorhelpers.colorize.media import ClipError, ClipInfo, ClipWriter
 from colorhelpers.colorize.road import Colorizer, Colors, Frame, batch_size, clip_frames, full_resolution
 from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
 from colorhelpers.hints.propagation import fill
-from colorhelpers.hints.reference import reference_hints
+from colorhelpers.hints.reference import ReferenceRegions, reference_hints, reference_regions
 
 #: Carried colors are used where their confidence (the product of the flow's reliability
 #: since the keyframe) is at least this.
@@ -70,49 +75,24 @@ def keyframe_anchor(frame_number: int, rgb: np.ndarray, grid_shape: tuple[int, i
     return Anchor(frame_number, np.ones(grid_shape, bool), ab, full_ab, rgb)
 
 
-class _Store:
-    """Per-frame working-grid arrays in files on disk: appended in pass 1, then read and
-    rewritten a frame at a time (plain reads and writes, so memory does not grow with the clip)."""
-
-    FIELDS = {"gray": (np.uint8, ()), "prior": (np.float16, (2,)), "ab": (np.float16, (2,)),
-              "confidence": (np.float16, ())}
-
-    def __init__(self, folder: Path, shape: tuple[int, int]) -> None:
-        self.shape, self.count = shape, 0
-        self._files = {name: open(folder / f"{name}.raw", "w+b") for name in self.FIELDS}  # noqa: SIM115
-        self._bytes = {name: int(np.prod((*shape, *tail))) * np.dtype(dtype).itemsize
-                       for name, (dtype, tail) in self.FIELDS.items()}
-
-    def append(self, **arrays: np.ndarray) -> None:
-        for name, (dtype, _) in self.FIELDS.items():
-            self._files[name].seek(0, 2)
-            self._files[name].write(np.ascontiguousarray(arrays[name], dtype).tobytes())
-        self.count += 1
-
-    def read(self, name: str, t: int) -> np.ndarray:
-        dtype, tail = self.FIELDS[name]
-        handle = self._files[name]
-        handle.seek(t * self._bytes[name])
-        array = np.frombuffer(handle.read(self._bytes[name]), dtype).reshape(*self.shape, *tail)
-        return array.astype(np.float32) if dtype == np.float16 else array
-
-    def write(self, name: str, t: int, array: np.ndarray) -> None:
-        handle = self._files[name]
-        handle.seek(t * self._bytes[name])
-        handle.write(np.ascontiguousarray(array, self.FIELDS[name][0]).tobytes())
-
-    def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
+#: What the passes keep of every frame on the working grid: (dtype, trailing shape).
+FIELDS = {"gray": (np.uint8, ()), "prior": (np.float16, (2,)), "ab": (np.float16, (2,)),
+          "confidence": (np.float16, ()), "back": (np.float16, (2,)), "forward": (np.float16, (2,))}
 
 
-def _carry(tracker: FlowTracker, previous_gray, gray, ab, confidence):
+def _carry(tracker: FlowTracker, previous_gray, gray, ab, confidence, flows=None):
     """The previous frame's anchored colors and confidence, carried to this frame. A step the
     flow vouches for (`flow.PIN_RELIABILITY`) keeps the confidence; a doubtful one scales it."""
-    map_x, map_y, reliability = tracker.track(previous_gray, gray)
+    map_x, map_y, reliability = tracker.track(previous_gray, gray, flows)
     carried = warp(np.asarray(ab, np.float32), map_x, map_y)
     step = np.where(reliability >= PIN_RELIABILITY, 1.0, reliability)
     return carried, warp(np.asarray(confidence, np.float32)[..., None], map_x, map_y)[..., 0] * step
+
+
+def _alive(confidence: np.ndarray) -> bool:
+    """Whether a carry from a frame of this confidence can bring anything trusted (confidence
+    only falls along the flow)."""
+    return bool(confidence.max() >= TRUST)
 
 
 def _anchored(anchor: Anchor | None, ab: np.ndarray, confidence: np.ndarray):
@@ -136,46 +116,66 @@ class KeyframeColorizer:
         self.tracker = tracker or FlowTracker()
         self.cuts: list[int] = []
         self.frames = 0
+        self._flowed: set[int] = set()  # frames t whose flows with t - 1 the store holds
+        self._regions: dict[int, ReferenceRegions] = {}  # of each keyframe, on the working grid
 
     def _shot(self, frame: int) -> int:
         return bisect.bisect_right(self.cuts, frame)
 
-    def _forward(self, info: ClipInfo, folder: Path) -> _Store:
+    def _forward(self, info: ClipInfo, folder: Path) -> FrameStore:
         """Pass 1: analyse every frame, detect cuts, carry the anchors forward."""
         store, previous = None, None
         for batch, first in _numbered_batches(info):
             for frame in self.colorizer.analyse(np.stack([rgb for rgb, _ in batch]), first_index=first):
                 self.frames += 1
                 if store is None:
-                    store = _Store(folder, frame.grid.shape)
+                    store = FrameStore(folder, frame.grid.shape, FIELDS)
                 gray = frame.gray
                 if previous is not None and is_cut(previous[0], gray):
                     self.cuts.append(frame.index)
                     previous = None
-                if previous is None:
+                flows = None
+                if previous is None or not _alive(previous[2]):  # nothing trusted to carry
                     ab, confidence = frame.prior_ab, np.zeros(gray.shape, np.float32)
                 else:
-                    ab, confidence = _carry(self.tracker, previous[0], gray, *previous[1:])
+                    flows = self.tracker.flows(previous[0], gray)
+                    ab, confidence = _carry(self.tracker, previous[0], gray, *previous[1:], flows)
+                    self._flowed.add(frame.index)
                 anchor = self.anchors.get(frame.index)
                 if isinstance(anchor, Hints):  # corrections on top of what the frame has so far
                     anchor = self.anchors[frame.index] = anchors_from_hints(frame, anchor, ab, confidence)
                 ab, confidence = _anchored(anchor, ab, confidence)
-                store.append(gray=gray, prior=frame.prior_ab, ab=ab, confidence=confidence)
+                back, forward = (None, None) if flows is None else flows
+                store.append(gray=gray, prior=frame.prior_ab, ab=ab, confidence=confidence,
+                             back=back, forward=forward)
                 previous = gray, ab, confidence
         return store
 
-    def _backward(self, store: _Store) -> None:
-        """Pass 2: carry the anchors backward and decide every frame's colors (in place)."""
+    def _backward(self, store: FrameStore) -> None:
+        """Pass 2: carry the anchors backward and decide every frame's colors (in place). The
+        decisions, mostly sparse solves that release the GIL, run on two threads a few frames
+        behind the carry; the store is read and written here only."""
+        self._regions = {f: reference_regions(a.reference, store.shape)
+                         for f, a in self.anchors.items() if a.reference is not None}
         later = None  # the next frame's (gray, ab, confidence)
-        for t in range(self.frames - 1, -1, -1):
-            gray = store.read("gray", t)
-            if later is None or t + 1 in self.cuts:
-                ab, confidence = store.read("prior", t), np.zeros(gray.shape, np.float32)
-            else:
-                ab, confidence = _carry(self.tracker, later[0], gray, *later[1:])
-            ab, confidence = _anchored(self.anchors.get(t), ab, confidence)
-            later = gray, ab, confidence
-            store.write("ab", t, self._decide(t, gray, store, ab, confidence))
+        pending: deque[tuple[int, Future]] = deque()
+        with ThreadPoolExecutor(2) as pool:
+            for t in range(self.frames - 1, -1, -1):
+                gray = store.read("gray", t)
+                if later is None or t + 1 in self.cuts or not _alive(later[2]):
+                    ab, confidence = store.read("prior", t), np.zeros(gray.shape, np.float32)
+                else:  # the step t -> t + 1 backward: its forward flows, swapped
+                    flows = ((store.read("forward", t + 1), store.read("back", t + 1))
+                             if t + 1 in self._flowed else None)
+                    ab, confidence = _carry(self.tracker, later[0], gray, *later[1:], flows)
+                ab, confidence = _anchored(self.anchors.get(t), ab, confidence)
+                later = gray, ab, confidence
+                forward = store.read("ab", t), store.read("confidence", t)
+                pending.append((t, pool.submit(self._decide, t, gray, forward, (ab, confidence),
+                                               store.read("prior", t))))
+                while len(pending) > 4 or (t == 0 and pending):
+                    done, decision = pending.popleft()
+                    store.write("ab", done, decision.result())
 
     def _keyframe_near(self, t: int) -> Anchor | None:
         """The keyframe of `t`'s shot nearest to it in time, if the shot has one."""
@@ -183,11 +183,11 @@ class KeyframeColorizer:
         keyframes = [a for f, a in self.anchors.items() if a.reference is not None and self._shot(f) == shot]
         return min(keyframes, key=lambda a: abs(a.frame - t), default=None)
 
-    def _decide(self, t: int, gray: np.ndarray, store: _Store, back_ab: np.ndarray,
-                back_confidence: np.ndarray) -> np.ndarray:
-        """Forward and backward carries joined by their confidence; the rest filled."""
-        forward_ab, forward_confidence = store.read("ab", t), store.read("confidence", t)
-        prior = store.read("prior", t)
+    def _decide(self, t: int, gray: np.ndarray, forward: tuple[np.ndarray, np.ndarray],
+                back: tuple[np.ndarray, np.ndarray], prior: np.ndarray) -> np.ndarray:
+        """Forward and backward carries, (ab, confidence) each, joined by their confidence;
+        the rest filled."""
+        (forward_ab, forward_confidence), (back_ab, back_confidence) = forward, back
         weights = np.stack([forward_confidence * (forward_confidence >= TRUST),
                             back_confidence * (back_confidence >= TRUST)])
         total = weights.sum(0)
@@ -197,13 +197,12 @@ class KeyframeColorizer:
         if trusted.all():
             return carried
         keyframe = self._keyframe_near(t)
-        reference = None if keyframe is None else keyframe.reference
-        if not trusted.any() and reference is None:
+        if not trusted.any() and keyframe is None:
             return prior
         lightness_ = lightness(gray)
         weight, hint_ab = np.zeros(gray.shape), np.zeros((*gray.shape, 2))
-        if reference is not None:  # the keyframe's regions matched, softly, where nothing is carried
-            matched = reference_hints(lightness_, reference)
+        if keyframe is not None:  # the keyframe's regions matched, softly, where nothing is carried
+            matched = reference_hints(lightness_, self._regions[keyframe.frame])
             weight, hint_ab = matched.weight, matched.ab
         # The carried colors are the boundary; only what the flow could not vouch for is solved.
         return fill(lightness_, trusted, carried, weight, hint_ab, prior)

@@ -35,8 +35,9 @@ PRIOR_WEIGHT = 1e-4
 MAX_LOW_RANK = 256
 
 
-def laplacian(lightness: np.ndarray, sigma: float = SIGMA_L) -> sp.csr_matrix:
-    """Graph Laplacian D - W of an [h, w] lightness image (L in 0-100), 3x3 neighbourhood."""
+def edges(lightness: np.ndarray, sigma: float = SIGMA_L) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The energy's neighbour pairs of an [h, w] lightness image (L in 0-100) and their
+    weights w_rs: flat index arrays (r, s, w), each of the 8 neighbours once per pixel pair."""
     h, w = lightness.shape
     index = np.arange(h * w).reshape(h, w)
     rows, cols, weights = [], [], []
@@ -53,8 +54,14 @@ def laplacian(lightness: np.ndarray, sigma: float = SIGMA_L) -> sp.csr_matrix:
         rows.append(a.ravel())
         cols.append(b.ravel())
         weights.append(weight.ravel())
-    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
-    adjacency = sp.coo_matrix((np.r_[v, v], (np.r_[r, c], np.r_[c, r])), shape=(h * w, h * w)).tocsr()
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
+
+
+def laplacian(lightness: np.ndarray, sigma: float = SIGMA_L) -> sp.csc_matrix:
+    """Graph Laplacian D - W of an [h, w] lightness image (L in 0-100), 3x3 neighbourhood."""
+    n = lightness.size
+    r, c, v = edges(lightness, sigma)
+    adjacency = sp.coo_matrix((np.r_[v, v], (np.r_[r, c], np.r_[c, r])), shape=(n, n)).tocsr()
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     return (sp.diags(degree) - adjacency).tocsc()
 
@@ -128,18 +135,34 @@ def fill(lightness: np.ndarray, fixed: np.ndarray, fixed_ab: np.ndarray, soft_we
          prior_weight: float = PRIOR_WEIGHT) -> np.ndarray:
     """ab [h, w, 2] where the `fixed` pixels keep `fixed_ab` exactly and the others minimise the
     energy above with them as its boundary (soft hints `soft_weight`/`soft_ab` and the prior
-    as in `Propagator.solve`). Only the free pixels are solved for, so a frame whose colors
-    are mostly carried (`colorhelpers.clips.keyframes`) costs a small system, not the image's."""
+    as in `Propagator.solve`). Only the free pixels' equations are built and solved, so a
+    frame whose colors are mostly carried (`colorhelpers.clips.keyframes`) costs a small
+    system, not the image's."""
     free = ~np.asarray(fixed, bool).ravel()
-    n = lightness.size
+    n, k = lightness.size, int(free.sum())
     out = np.asarray(fixed_ab, np.float64).reshape(n, 2).copy()
-    if not free.any():
+    if not k:
         return out.reshape(*lightness.shape, 2).astype(np.float32)
+    number = np.cumsum(free) - 1  # each free pixel's place among the free pixels
     weight = np.asarray(soft_weight, np.float64).ravel()
-    system = (laplacian(np.asarray(lightness, np.float64), sigma) + sp.diags(weight + prior_weight)).tocsr()
-    inner, boundary = system[free][:, free], system[free][:, ~free]
+    diagonal = (weight + prior_weight)[free]
     rhs = (weight[free, None] * np.asarray(soft_ab, np.float64).reshape(n, 2)[free]
-           + prior_weight * np.asarray(prior_ab, np.float64).reshape(n, 2)[free] - boundary @ out[~free])
-    out[free] = spla.splu(inner.tocsc(), permc_spec="MMD_AT_PLUS_A").solve(rhs)
+           + prior_weight * np.asarray(prior_ab, np.float64).reshape(n, 2)[free])
+    r, s, w = edges(np.asarray(lightness, np.float64), sigma)
+    rows, cols, values = [np.arange(k)], [np.arange(k)], []
+    for p, q in ((r, s), (s, r)):  # each pair's equation at either end that is free
+        at_free, both = free[p], free[p] & free[q]
+        diagonal = diagonal + np.bincount(number[p[at_free]], w[at_free], minlength=k)
+        rows.append(number[p[both]])
+        cols.append(number[q[both]])
+        values.append(-w[both])
+        edge = at_free & ~free[q]  # a fixed neighbour: its known color moves to the right side
+        rhs += np.stack([np.bincount(number[p[edge]], w[edge] * out[q[edge], c], minlength=k)
+                         for c in range(2)], axis=1)
+    entries = np.concatenate([diagonal, *values]), (np.concatenate(rows), np.concatenate(cols))
+    system = sp.coo_matrix(entries, shape=(k, k)).tocsc()
+    # Diagonally dominant and symmetric: factorized without pivoting, which is faster.
+    factors = spla.splu(system, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                        options={"SymmetricMode": True})
+    out[free] = factors.solve(rhs)
     return out.reshape(*lightness.shape, 2).astype(np.float32)
-

@@ -65,27 +65,40 @@ def region_features(lightness: np.ndarray, labels: np.ndarray, count: int) -> np
     return np.stack([mean_l / 10.0, np.sqrt(area / lightness.size), cy, np.abs(cx - 0.5)], axis=1)
 
 
-def reference_hints(lightness: np.ndarray, reference_rgb: np.ndarray,
-                    weight: float = REFERENCE_WEIGHT) -> Reference:
-    """Soft hints for an input of working `lightness` [size, size] from a uint8 RGB reference."""
-    size_h, size_w = lightness.shape
-    ref = tf.image.resize(tf.constant(reference_rgb, tf.float32)[None] / 255.0, [size_h, size_w],
+@dataclass(frozen=True)
+class ReferenceRegions:
+    """A reference's regions on a working grid: `features` [n, 4] (`region_features`) and
+    median scaled `ab` [n, 2]; made once for a reference that guides many frames."""
+
+    features: np.ndarray
+    ab: np.ndarray
+
+
+def reference_regions(reference_rgb: np.ndarray, shape: tuple[int, int]) -> ReferenceRegions:
+    """The regions of a uint8 RGB reference, brought to the working grid `shape` (h, w)."""
+    ref = tf.image.resize(tf.constant(reference_rgb, tf.float32)[None] / 255.0, list(shape),
                           method="area", antialias=True)[0].numpy().clip(0, 1)
     ref_lab = rgb2lab(ref)
+    labels, count = regions(ref_lab[..., 0])
+    ab = [np.median(ref_lab[labels == j + 1][:, 1:], axis=0) for j in range(count)]
+    return ReferenceRegions(region_features(ref_lab[..., 0], labels, count),
+                            np.reshape(ab, (count, 2)) / AB_SCALE)
+
+
+def reference_hints(lightness: np.ndarray, reference: np.ndarray | ReferenceRegions,
+                    weight: float = REFERENCE_WEIGHT) -> Reference:
+    """Soft hints for an input of working `lightness` [h, w] from a uint8 RGB reference (or
+    its `reference_regions` on that grid)."""
+    if not isinstance(reference, ReferenceRegions):
+        reference = reference_regions(reference, lightness.shape)
     labels, count = regions(lightness)
-    ref_labels, ref_count = regions(ref_lab[..., 0])
-    out_weight, out_ab = np.zeros(lightness.shape), np.zeros((*lightness.shape, 2))
-    if not count or not ref_count:
-        return Reference(out_weight, out_ab, labels)
+    if not count or not len(reference.ab):
+        return Reference(np.zeros(lightness.shape), np.zeros((*lightness.shape, 2)), labels)
     scale = np.array([MATCH_WEIGHTS[k] for k in ("l", "area", "y", "x")])
     mine = region_features(lightness, labels, count) * scale
-    theirs = region_features(ref_lab[..., 0], ref_labels, ref_count) * scale
-    best = np.abs(mine[:, None, :] - theirs[None, :, :]).sum(-1).argmin(axis=1)
-    ref_ab = np.array([np.median(ref_lab[ref_labels == j + 1][:, 1:], axis=0) for j in range(ref_count)])
-    region_ab = np.r_[np.zeros((1, 2)), ref_ab[best] / AB_SCALE]
-    out_ab = region_ab[labels]
-    out_weight = np.where(labels > 0, weight, 0.0)
-    return Reference(out_weight, out_ab, labels)
+    best = np.abs(mine[:, None, :] - (reference.features * scale)[None]).sum(-1).argmin(axis=1)
+    region_ab = np.r_[np.zeros((1, 2)), reference.ab[best]]
+    return Reference(np.where(labels > 0, weight, 0.0), region_ab[labels], labels)
 
 
 def shifted_mirror(truth: np.ndarray, shift: float = 0.15) -> np.ndarray:
