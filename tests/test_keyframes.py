@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -136,6 +137,22 @@ def test_each_pair_of_frames_gets_its_flow_once_and_only_where_colors_are_carrie
     again = KeyframeColorizer(colorizer, anchors, Recomputing()).colorize(info, tmp_path / "again.gif")
     for (a, _), (b, _) in zip(read_frames(probe(out)), read_frames(probe(again))):
         assert (np.abs(a.astype(int) - b.astype(int)).max(-1) > 2).mean() < 0.02
+
+
+def test_one_keyframe_colorizer_colors_two_clips_as_two_fresh_ones_would(colorizer, pan, tmp_path):
+    first, keyframes_ = keyed(colorizer, pan, [0], tmp_path)
+    again = keyframes_.colorize(probe(tmp_path / "clip.gif"), tmp_path / "again.gif")
+    # The clip's length and cuts are the second clip's, not added to the first's.
+    assert keyframes_.frames == len(pan.gray)
+    for (a, _), b in zip(read_frames(probe(again)), first):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_freed_blocks_go_back_to_the_system_under_glibc():
+    from colorhelpers.clips.store import return_freed_memory
+
+    assert return_freed_memory() is True
 
 
 def test_frame_store_keeps_each_frame_and_zeros_what_was_left_out(tmp_path):

@@ -18,7 +18,8 @@ Hints on any frame (`anchors_from_hints`) are local corrections carried the same
 
 Memory does not grow with the clip: three passes over the file (forward carry, backward
 carry, then join and write) keep only the keyframes and a few frames of state in memory,
-and the per-frame working-grid arrays (`store.FrameStore`) in files on disk. Flow is
+and the per-frame working-grid arrays (`store.FrameStore`) in files on disk; the arrays the
+decisions free go back to the system (`store.return_freed_memory`). Flow is
 computed only where something trusted is being carried, and once per pair of frames: the
 backward pass reuses the forward pass's flows, swapped.
 """
@@ -37,7 +38,7 @@ import numpy as np
 from skimage.color import rgb2lab
 
 from colorhelpers.clips.flow import PIN_RELIABILITY, FlowTracker, is_cut, lightness, warp
-from colorhelpers.clips.store import FrameStore
+from colorhelpers.clips.store import FrameStore, return_freed_memory
 from colorhelpers.color.lab import AB_SCALE
 from colorhelpers.colorize.media import ClipError, ClipInfo, ClipWriter
 from colorhelpers.colorize.road import Colorizer, Colors, Frame, batch_size, clip_frames, full_resolution
@@ -155,6 +156,7 @@ class KeyframeColorizer:
         """Pass 2: carry the anchors backward and decide every frame's colors (in place). The
         decisions, mostly sparse solves that release the GIL, run on two threads a few frames
         behind the carry; the store is read and written here only."""
+        return_freed_memory()
         self._regions = {f: reference_regions(a.reference, store.shape)
                          for f, a in self.anchors.items() if a.reference is not None}
         later = None  # the next frame's (gray, ab, confidence)
@@ -173,9 +175,11 @@ class KeyframeColorizer:
                 forward = store.read("ab", t), store.read("confidence", t)
                 pending.append((t, pool.submit(self._decide, t, gray, forward, (ab, confidence),
                                                store.read("prior", t))))
-                while len(pending) > 4 or (t == 0 and pending):
+                while len(pending) > 4:
                     done, decision = pending.popleft()
                     store.write("ab", done, decision.result())
+            for done, decision in pending:
+                store.write("ab", done, decision.result())
 
     def _keyframe_near(self, t: int) -> Anchor | None:
         """The keyframe of `t`'s shot nearest to it in time, if the shot has one."""
@@ -209,6 +213,7 @@ class KeyframeColorizer:
 
     def colorize(self, info: ClipInfo, out: Path) -> Path:
         """Color the clip `info` into `out` (a file of the same format); returns `out`."""
+        self.cuts, self.frames, self._flowed, self._regions = [], 0, set(), {}  # of this clip only
         with tempfile.TemporaryDirectory(prefix="colorgan-keyframes-") as folder:
             store = self._forward(info, Path(folder))
             past = sorted(f for f in self.anchors if f >= self.frames)

@@ -4,13 +4,35 @@ Taught in notebooks/10_animation. The keyframe passes (`colorhelpers.clips.keyfr
 every frame's working-grid arrays in the first pass, then read and rewrite them a frame at a
 time, walking the clip backward and forward again: plain seeks, reads and writes of fixed-size
 records, one file per field.
+
+`return_freed_memory` keeps the rest flat: without it, the working arrays the decision threads
+allocate and free every frame fragment glibc's per-thread heaps, and the process grew by 17 %
+over 2,000 frames although no data accumulates.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from pathlib import Path
 
 import numpy as np
+
+#: glibc's mallopt parameter: blocks at least this large are mapped and unmapped on their own.
+_M_MMAP_THRESHOLD = -3
+#: 128 KiB, glibc's initial threshold; fixing it stops glibc raising it as big blocks are freed.
+MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+def return_freed_memory() -> bool:
+    """Make every freed block of at least `MMAP_THRESHOLD_BYTES` go back to the system at once,
+    for the whole process (glibc only; elsewhere nothing changes). Returns whether it was set."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+    except (OSError, AttributeError, TypeError):  # no C library found, or not glibc (no mallopt)
+        return False
 
 
 class FrameStore:
