@@ -305,8 +305,11 @@ for name, (warp, de, gray_de) in {
 # *keyframe* is reproduced (its colors on the clip's own lightness), and its colors are
 # carried forward *and* backward to the neighbouring keyframes, *anchored*: a pixel keeps the
 # color the flow brought it, never re-blended. What the flow cannot vouch for is a
-# confidence, the product of every step's reliability since the keyframe; where it is low the
-# keyframe still guides as a reference, and only then the network's colors. Each pair of
+# confidence, the product of every step's reliability since the keyframe. Where it is low,
+# the trusted colors around are spread edge-aware into it (the network's colors pull only
+# weakly); matching the keyframe's regions there, as a reference does, measured further from
+# the truth (`bench/keyframes.py`), so only a frame where nothing is trusted any more takes
+# the keyframe's matched regions, and a shot without a keyframe the network's colors. Each pair of
 # frames gets its flow once (the backward pass takes the forward pass's pair, swapped), and
 # only while something trusted is being carried; the decisions, mostly sparse solves, run
 # on two threads:
@@ -355,8 +358,9 @@ for name in ("reference", "one keyframe", "two keyframes"):
 # %% [markdown]
 # The reference starts rough and drifts; a keyframe starts at its own colors, and stays
 # close where the flow holds. Where it does not (the zoom's new edges, the changed middle), the
-# keyframe's regions matched by lightness fill in, which is why the error still grows toward
-# the end; a second keyframe at the end carries its colors backward over that stretch.
+# carried colors around are spread in: right where the new content continues what was there,
+# a guess where it is another picture, which is why the error still grows toward the end; a
+# second keyframe at the end carries its colors backward over that stretch.
 
 # %% [markdown]
 # ## Before and after, frame by frame

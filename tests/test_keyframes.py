@@ -139,6 +139,27 @@ def test_each_pair_of_frames_gets_its_flow_once_and_only_where_colors_are_carrie
         assert (np.abs(a.astype(int) - b.astype(int)).max(-1) > 2).mean() < 0.02
 
 
+def test_untrusted_pixels_take_the_spread_carried_colors_and_a_frame_with_nothing_trusted_the_keyframes(
+        colorizer, pan, tmp_path):
+    from colorhelpers.clips.flow import lightness
+    from colorhelpers.hints.propagation import fill
+
+    _, keyframes_ = keyed(colorizer, pan, [0], tmp_path)
+    frame = colorizer.analyse(np.stack(pan.gray))[6]
+    h, w = frame.gray.shape
+    prior, carried = np.full((h, w, 2), 0.1), np.full((h, w, 2), -0.2)
+    untrusted = np.zeros((h, w))
+    nothing = keyframes_._decide(6, frame.gray, (carried, untrusted), (carried, untrusted), prior)
+    assert np.abs(nothing - prior).max() > 0.05  # the keyframe's matched regions guide it
+    half = untrusted.copy()
+    half[:, : w // 2] = 1.0
+    some = keyframes_._decide(6, frame.gray, (carried, half), (carried, untrusted), prior)
+    np.testing.assert_allclose(some[:, : w // 2], carried[:, : w // 2], atol=1e-6)  # anchored
+    # The rest is the carried colors spread over the prior, with no pull from matched regions.
+    spread = fill(lightness(frame.gray), half > 0, carried, np.zeros((h, w)), np.zeros((h, w, 2)), prior)
+    np.testing.assert_allclose(some, spread, atol=1e-6)
+
+
 def test_one_keyframe_colorizer_colors_two_clips_as_two_fresh_ones_would(colorizer, pan, tmp_path):
     first, keyframes_ = keyed(colorizer, pan, [0], tmp_path)
     again = keyframes_.colorize(probe(tmp_path / "clip.gif"), tmp_path / "again.gif")
