@@ -26,7 +26,9 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 #: Edge sensitivity in L units (0-100): a step of 2 sigma in lightness passes ~13 % of the color.
-SIGMA_L = 4.0
+#: Chosen on training images only (notebook 09's loop; 60 anime training images, 10 hints,
+#: CIEDE2000: sigma 2 4.70, 2.5 4.76, 3 4.87, 4 5.20): cel shading's steps stop color early.
+SIGMA_L = 2.0
 #: Pull of each hint pixel toward its color (against a neighbour weight of at most 1).
 HINT_WEIGHT = 100.0
 #: Pull of every pixel toward the prior: small, so that hints fill whole regions.
