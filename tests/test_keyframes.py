@@ -16,7 +16,7 @@ from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 from colorhelpers.clips import flow, motion
-from colorhelpers.clips.keyframes import KeyframeColorizer, keyframe_anchor, read_keyframes
+from colorhelpers.clips.keyframes import SPREAD_SIGMA_L, KeyframeColorizer, keyframe_anchor, read_keyframes
 from colorhelpers.colorize import ClipError, Colorizer, WorkingGrid, probe
 from colorhelpers.colorize.media import read_frames
 from colorhelpers.hints import Hints
@@ -156,7 +156,8 @@ def test_untrusted_pixels_take_the_spread_carried_colors_and_a_frame_with_nothin
     some = keyframes_._decide(6, frame.gray, (carried, half), (carried, untrusted), prior)
     np.testing.assert_allclose(some[:, : w // 2], carried[:, : w // 2], atol=1e-6)  # anchored
     # The rest is the carried colors spread over the prior, with no pull from matched regions.
-    spread = fill(lightness(frame.gray), half > 0, carried, np.zeros((h, w)), np.zeros((h, w, 2)), prior)
+    spread = fill(lightness(frame.gray), half > 0, carried, np.zeros((h, w)), np.zeros((h, w, 2)), prior,
+                  sigma=SPREAD_SIGMA_L)
     np.testing.assert_allclose(some, spread, atol=1e-6)
 
 
