@@ -4,8 +4,10 @@
 
 Clips are made by `colorhelpers.clips.motion` from pictures of a held-out folder and of a
 folder never trained or tuned on (24 frames, 96x128): "pan" (a window moving 1, 2 px a frame),
-"zoom" (panning and zooming in 2 % a frame) and "change" (the pan, with the middle of the
-picture replaced half-way, as when an expression changes). Each is written as a GIF and
+"zoom" (panning and zooming in 2 % a frame), "change" (the pan, with the middle of the
+picture replaced half-way by another character's) and, in the folders that draw one character
+with several expressions, "expression" (the pan, the whole picture switching half-way to the
+same character's other expression, as a visual novel does). Each is written as a GIF and
 colored as the command line does it: automatically (the steady clip road), with its first
 frame as a keyframe, and with its first and last frames as keyframes. Printed per set and
 kind: the gray answer's CIEDE2000, then for each mode the keyframe frame's, the mean, the last
@@ -31,18 +33,38 @@ from PIL import Image
 
 SETS = {"held-out anime": "data/anime/heldout", "never tuned: anime faces": "data/testsets/anime-faces",
         "never tuned: VN sprites": "data/testsets/vn-sprites"}
+# Folders whose files are named <game>_<character>_<expression>: the same character drawn with
+# other expressions on the same canvas. (GearHead portraits have one expression each; the
+# held-out files f_<portrait>_NN are recolorings of one drawing, not expressions.)
+EXPRESSION_SETS = {"data/testsets/anime-faces", "data/testsets/vn-sprites"}
+
+
+def picture(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB").resize((160, 160), Image.LANCZOS))
+
+
+def expression_partner(path: Path) -> Path | None:
+    """Another expression of the same character: a file whose name differs only after its last '_'."""
+    character = path.stem.rsplit("_", 1)[0]
+    others = sorted(p for p in path.parent.glob(f"{character}_*.png")
+                    if p != path and p.stem.rsplit("_", 1)[0] == character)
+    return others[0] if others else None
 
 
 def clips_of(folder: Path, count: int):
     from colorhelpers.clips import moving_clip
 
     paths = sorted(folder.glob("*.png"))[:: max(1, len(sorted(folder.glob("*.png"))) // count)][:count]
-    pictures = [np.asarray(Image.open(p).convert("RGB").resize((160, 160), Image.LANCZOS)) for p in paths]
+    pictures = [picture(p) for p in paths]
     for i, rgb in enumerate(pictures):
-        other = pictures[(i + 1) % len(pictures)]
         yield "pan", moving_clip(rgb, 24, 128, 96)
         yield "zoom", moving_clip(rgb, 24, 128, 96, pan=(0.5, 0.5), zoom=0.98)
-        yield "change", moving_clip(rgb, 24, 128, 96, change=other)
+        # Another character's middle: harsher than an expression, its colors are in no keyframe.
+        yield "change", moving_clip(rgb, 24, 128, 96, change=pictures[(i + 1) % len(pictures)])
+        partner = expression_partner(paths[i]) if str(folder) in EXPRESSION_SETS else None
+        if partner is not None:
+            # The issue's case: the same character's sprite swapped for another expression's.
+            yield "expression", moving_clip(rgb, 24, 128, 96, change=picture(partner), change_radius=None)
 
 
 def colorize(colorizer, clip, keyframes: tuple[int, ...], work: Path) -> list[np.ndarray]:

@@ -88,6 +88,16 @@ def test_zoom_clip_motion_is_known():
     assert motion.warping_error(clip.truth, still) > motion.warping_error(clip.truth, clip) + 0.5
 
 
+def test_a_change_swaps_a_middle_disc_or_with_no_radius_the_whole_picture():
+    blue = np.full((64, 64, 3), (20, 30, 200), np.uint8)
+    disc = motion.moving_clip(picture(), 8, 40, 32, change=blue)
+    whole = motion.moving_clip(picture(), 8, 40, 32, change=blue, change_radius=None)
+    assert np.array_equal(disc.truth[3], whole.truth[3])  # before the change, the same frames
+    swapped = (disc.truth[4] == (20, 30, 200)).all(-1)
+    assert swapped[20, 16] and not swapped[0, 0] and 0.1 < swapped.mean() < 0.5  # a disc in the middle
+    assert (whole.truth[4] == (20, 30, 200)).all()  # every pixel of the other picture
+
+
 # --- reading and writing clips --------------------------------------------------------------
 
 def test_gif_round_trip_keeps_frames_size_timing_and_loop(tmp_path, pan):

@@ -207,8 +207,9 @@ class KeyframeColorizer:
         # Spreading the trusted colors edge-aware is closer to the truth than the keyframe's
         # matched regions (bench/keyframes.py, held-out clips: mean 18 -> 16 % of gray's on
         # pans), so those guide only a frame where nothing is trusted.
-        keyframe = None if trusted.any() else self._keyframe_near(t)
-        if not trusted.any() and keyframe is None:
+        any_trusted = trusted.any()
+        keyframe = None if any_trusted else self._keyframe_near(t)
+        if not any_trusted and keyframe is None:
             return prior
         lightness_ = lightness(gray)
         weight, hint_ab = np.zeros(gray.shape), np.zeros((*gray.shape, 2))

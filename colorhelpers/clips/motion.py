@@ -49,12 +49,14 @@ class MovingClip:
 
 def moving_clip(rgb: np.ndarray, frames: int = 24, height: int = 128, width: int = 96,
                 pan: tuple[float, float] = (1.0, 2.0), zoom: float = 1.0,
-                change: np.ndarray | None = None) -> MovingClip:
+                change: np.ndarray | None = None, change_radius: float | None = 0.25) -> MovingClip:
     """A clip over the uint8 RGB picture `rgb`, enlarged first if the windows need more room.
 
     With `zoom=1` and whole-pixel `pan`, frames are exact crops, as make_clip.py cuts them.
     `change` (uint8 RGB, any size) replaces a disc in the middle of the view from frame
-    `frames // 2` on.
+    `frames // 2` on, its radius `change_radius` times the view's smaller side; with
+    `change_radius=None` the whole picture switches, as a visual novel swaps one expression's
+    sprite for another's.
     """
     pan_xy = np.asarray(pan, np.float64)
     need = np.array([width, height]) + np.abs(pan_xy) * frames
@@ -66,12 +68,14 @@ def moving_clip(rgb: np.ndarray, frames: int = 24, height: int = 128, width: int
     scales = zoom ** np.arange(frames, dtype=np.float64)
     changed = source
     if change is not None:
-        changed = source.copy()
         other = cv2.resize(change, source.shape[1::-1], interpolation=cv2.INTER_AREA)
-        cx, cy = centers[frames // 2]
-        ys, xs = np.mgrid[0:source.shape[0], 0:source.shape[1]]
-        disc = (xs - cx) ** 2 + (ys - cy) ** 2 <= (0.25 * min(width, height)) ** 2
-        changed[disc] = other[disc]
+        changed = other
+        if change_radius is not None:
+            changed = source.copy()
+            cx, cy = centers[frames // 2]
+            ys, xs = np.mgrid[0:source.shape[0], 0:source.shape[1]]
+            disc = (xs - cx) ** 2 + (ys - cy) ** 2 <= (change_radius * min(width, height)) ** 2
+            changed[disc] = other[disc]
     gray, truth = [], []
     for t in range(frames):
         k, (cx, cy) = scales[t], centers[t]
