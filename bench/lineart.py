@@ -714,6 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", type=Path, help="run directory for --kind gray (default: the shipped model)")
     parser.add_argument("--lineart-run", type=Path,
                         help="run directory for --kind lineart (default: colorize's own default)")
+    parser.add_argument("--propagation-sigma", type=float, metavar="L",
+                        help="colorgan-lineart: the edge sensitivity under the fill, to compare settings "
+                             "(default: colorhelpers.lineart.regions.PROPAGATION_SIGMA_L)")
     parser.add_argument("--path-method", choices=("filfinder", "geodesic"), default="filfinder",
                         help="hintauc's scribble paths: filfinder (the paper; ~10 s an image here) "
                              "or geodesic")
@@ -744,6 +747,10 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if args.propagation_sigma is not None:  # colorize runs in this process (`colorgan`)
+        from colorhelpers.lineart import regions
+
+        regions.PROPAGATION_SIGMA_L = args.propagation_sigma
     load = os.getloadavg()[0]
     methods = list(dict.fromkeys(args.methods))
     skipped: dict[str, str] = {}

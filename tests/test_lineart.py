@@ -123,6 +123,22 @@ def test_lines_stay_as_dark_as_drawn_and_hints_fill_their_region(lineart_run):
     assert np.all(frame.l_full.numpy() <= drawn_l + 1e-5), "never lighter than the drawing"
 
 
+def test_hints_on_line_art_propagate_with_the_line_art_roads_own_sigma(lineart_run):
+    from colorhelpers.hints import HintGuide
+    from colorhelpers.lineart.regions import PROPAGATION_SIGMA_L
+
+    run, _ = lineart_run
+    generator, _ = load_generator(open_run(run.root))
+    colorizer = Colorizer(generator, TINY.image_size)
+    page = to_rgb(drawing()[..., None])
+    red = Hints(np.array([20]), np.array([20]), np.array([[200, 40, 40]], np.uint8))
+    propagated = colorizer.still(page, LineArtGuide(red, fill="propagate"))
+    own = colorizer.still(page, HintGuide(red, weights={"sigma": PROPAGATION_SIGMA_L}))
+    gray_roads = colorizer.still(page, HintGuide(red))  # the gray road's sigma spreads otherwise
+    assert np.array_equal(propagated, own)
+    assert np.abs(propagated.astype(int) - gray_roads).max() > 0
+
+
 def test_ship_puts_a_lineart_run_in_its_own_place(lineart_run, tmp_path, monkeypatch):
     import colorhelpers.evaluation.trained as trained
 
