@@ -244,8 +244,9 @@ def test_the_benchmarks_expression_clips_pair_a_character_with_its_own_other_exp
     from bench.keyframes import expression_partner
 
     for name in ("demo_eileen_concerned", "demo_eileen_happy", "demo_lucy_mad", "demo_lucy_happy",
-                 "demo_eileen_x_happy", "demo_logo_base"):
+                 "demo_sylvie_normal", "demo_sylvie_blue_smile", "demo_logo_base"):
         Image.new("RGB", (4, 4)).save(tmp_path / f"{name}.png")
     assert expression_partner(tmp_path / "demo_eileen_concerned.png").name == "demo_eileen_happy.png"
     assert expression_partner(tmp_path / "demo_lucy_mad.png").name == "demo_lucy_happy.png"
     assert expression_partner(tmp_path / "demo_logo_base.png") is None  # one picture of its kind
+    assert expression_partner(tmp_path / "demo_sylvie_normal.png") is None  # "sylvie_blue" is another
