@@ -146,7 +146,7 @@ def _colorize(args: argparse.Namespace) -> int:
 
     from colorhelpers.clips import SteadyGuide
     from colorhelpers.colorize import ClipError, colorize_path, is_clip, probe
-    from colorhelpers.colorize.road import read_still
+    from colorhelpers.colorize.road import output_folder, read_still
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
     from colorhelpers.hints import HintGuide, Hints, read_all_hints
     from colorhelpers.hints.points import upright_size
@@ -187,36 +187,36 @@ def _colorize(args: argparse.Namespace) -> int:
         raise DataError("--reference with keyframes: give the reference as a keyframe instead")
     if keyframed and args.kind == "lineart":
         raise DataError("--keyframes color gray clips; line art takes --hints and --reference")
-    args.output.mkdir(parents=True, exist_ok=True)  # an unwritable --output fails before any work
-    models = Models(args.run, args.epoch, args.saturation)
-    if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])
-                     and args.kind == "gray"):
-        colorizer, epoch, run_root = models.get("gray")
-        return _colorize_keyframed(args, colorizer, paths[0], epoch, run_root)
-    progress = _progress(len(paths))
-    for i, path in enumerate(paths, 1):
-        kind = kind_of(path, args.kind)
-        colorizer, epoch, run_root = models.get(kind)
-        guide = None
-        if path in hints or reference is not None:
-            kind_guide = LineArtGuide if kind == "lineart" else HintGuide
-            guide = kind_guide(hints.get(path, Hints.none()), reference)
-        if is_clip(path):
-            guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
-        try:
-            colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
-        except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
-            reason = err.message.splitlines()[0]
-            warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
-        except ClipError as err:  # in a folder, a damaged clip is skipped like a damaged image
-            if not args.input.is_dir():
-                raise
-            warnings.warn(f"skipping {err}", SkippedImageWarning, stacklevel=1)
-        if progress:
-            progress.update(i)
-    model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run_root.name})"
-    print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
-    return 0
+    with output_folder(args.output):
+        models = Models(args.run, args.epoch, args.saturation)
+        if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])
+                         and args.kind == "gray"):
+            colorizer, epoch, run_root = models.get("gray")
+            return _colorize_keyframed(args, colorizer, paths[0], epoch, run_root)
+        progress = _progress(len(paths))
+        for i, path in enumerate(paths, 1):
+            kind = kind_of(path, args.kind)
+            colorizer, epoch, run_root = models.get(kind)
+            guide = None
+            if path in hints or reference is not None:
+                kind_guide = LineArtGuide if kind == "lineart" else HintGuide
+                guide = kind_guide(hints.get(path, Hints.none()), reference)
+            if is_clip(path):
+                guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
+            try:
+                colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
+            except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
+                reason = err.message.splitlines()[0]
+                warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
+            except ClipError as err:  # in a folder, a damaged clip is skipped like a damaged image
+                if not args.input.is_dir():
+                    raise
+                warnings.warn(f"skipping {err}", SkippedImageWarning, stacklevel=1)
+            if progress:
+                progress.update(i)
+        model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run_root.name})"
+        print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
+        return 0
 
 
 def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: int, run_root: Path) -> int:

@@ -200,6 +200,7 @@ def test_fatal_cases_write_nothing(fatal_base):
     for name in ("o1", "o2", "o3"):
         folder = fatal_base / name
         assert not folder.exists() or not any(folder.iterdir()), folder
+    assert not (fatal_base / "o3").exists(), "colorize removes the output folder it made for nothing"
     # The refused 32 px run keeps its config and gained nothing.
     run_32 = fatal_base / "run_32"
     assert TrainConfig.from_json((run_32 / "config.json").read_text()).image_size == 32

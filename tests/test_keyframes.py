@@ -237,7 +237,7 @@ def test_cli_keyframes_and_errors(tmp_path, pan):
         done = subprocess.run(base + extra + ["--output", str(tmp_path / "bad")], capture_output=True,
                               text=True)
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
-        assert not (tmp_path / "bad" / "clip.gif").exists()
+        assert not (tmp_path / "bad").exists(), "a refused command leaves no output folder behind"
 
 
 def test_the_benchmarks_expression_clips_pair_a_character_with_its_own_other_expression(tmp_path):

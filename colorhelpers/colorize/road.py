@@ -20,6 +20,7 @@ widgets and the benchmarks all go through it:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -248,6 +249,20 @@ def output_path(path: Path | str, output_dir: Path | str) -> Path:
     """Where `colorize_path` writes: `<stem>.png` for a still, the same format for a clip."""
     path = Path(path)
     return Path(output_dir) / (path.name if is_clip(path) else f"{path.stem}.png")
+
+
+@contextlib.contextmanager
+def output_folder(path: Path) -> Iterator[Path]:
+    """Make the folder `path` first (an unwritable one fails before any work); if the block
+    fails, a folder made here and still empty is removed, so a refused command writes nothing."""
+    made = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        if made and not any(path.iterdir()):
+            path.rmdir()
+        raise
 
 
 def colorize_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str,
