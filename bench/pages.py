@@ -284,10 +284,31 @@ def page_tables(text: str) -> list[tuple[int, int, re.Match | None]]:
     return found
 
 
+def lone_markers(lines: list[str]) -> list[int]:
+    """Lines (from 0) of '<!-- table: ... -->' markers with no table right under them."""
+    found, fenced = [], False
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and MARKER.match(line) and not (i + 1 < len(lines) and lines[i + 1].startswith("|")):
+            found.append(i)
+    return found
+
+
 def _page_problems(path: Path, docs: Path, write: bool) -> list[str]:
-    text = path.read_text()
-    lines = text.split("\n")
+    original = path.read_text()
+    lines = original.split("\n")
     problems = []
+    for i in reversed(lone_markers(lines)):  # a new marker: --write puts its table under it
+        marker = MARKER.match(lines[i])
+        if not write:
+            problems.append(f"{path.name}:{i + 1}: {marker['source']} {marker['name']}: no table under it")
+            continue
+        try:
+            lines[i + 1:i + 1] = render(marker["source"], marker["name"], docs).split("\n")
+        except (LookupError, KeyError, TypeError, ValueError) as error:
+            problems.append(f"{path.name}:{i + 1}: {marker['source']} {marker['name']}: {error}")
+    text = "\n".join(lines)
     # From the last table up, so that rewriting one does not move the ones above it.
     for start, end, marker in reversed(page_tables(text)):
         where = f"{path.name}:{start + 1}"
@@ -309,7 +330,7 @@ def _page_problems(path: Path, docs: Path, write: bool) -> list[str]:
             problems.append(f"{where}: differs from {marker['source']} {marker['name']}:\n{diff}")
     if write:
         new = "\n".join(lines)
-        if new != text:
+        if new != original:
             path.write_text(new)
             print(f"rewrote the tables of {path}")
     return problems

@@ -122,6 +122,19 @@ def test_the_check_fails_on_an_edited_page_and_on_a_table_without_a_source(tmp_p
     assert any("64.2" in p for p in problems) and any("no '<!-- table" in p for p in problems)
 
 
+def test_a_marker_with_no_table_is_reported_and_write_puts_its_table_under_it(tmp_path):
+    docs = _copy_docs(tmp_path)
+    page = docs / "clips.md"
+    text = page.read_text()
+    marker = "<!-- table: clips.json keyframes-expression -->"
+    start = text.index(marker) + len(marker)
+    page.write_text(text[:start] + text[text.index("\n\n", start):])  # the marker, its table gone
+    problems = pages.check_pages(docs)
+    assert len(problems) == 1 and "keyframes-expression: no table under it" in problems[0], problems
+    pages.check_pages(docs, write=True)
+    assert page.read_text() == text
+
+
 def test_issue_numbers_are_found_and_colors_are_not(tmp_path):
     text = tmp_path / "t.md"
     text.write_text('as issue 17 asked\nsee #17\n`"color": "#697677"`, #1fb83a, and ## headings\n')
