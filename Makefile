@@ -24,7 +24,9 @@ train: setup
 	$(PY) -m colorhelpers ship --run runs/anime
 
 # The line-art model (notebooks/11_line_art): line art drawn from the same characters in several
-# styles, L and ab out; its last generator becomes the model `colorize --kind lineart` uses.
+# styles, L and ab out, each epoch kept as a moving average of the generator's weights
+# (LINEART_RECIPE); its last generator becomes the model `colorize --kind lineart` uses.
+# `python -m bench.lineart_sample` then redraws the README's picture of it.
 train-lineart: setup
 	$(PY) -m colorhelpers train --data data/anime --out runs/lineart --kind lineart
 	$(PY) -m colorhelpers ship --run runs/lineart

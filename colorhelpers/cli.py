@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _train(args: argparse.Namespace) -> int:
     from colorhelpers.data.files import split_dataset
-    from colorhelpers.training.config import TrainConfig, describe_schedule
+    from colorhelpers.training.config import LINEART_RECIPE, TrainConfig, describe_schedule
     from colorhelpers.training.distribute import choose_strategy
     from colorhelpers.training.loop import train
     from colorhelpers.training.runs import RunDirectory
@@ -122,7 +122,8 @@ def _train(args: argparse.Namespace) -> int:
         raise ValueError(f"--memory-budget-mb must be 0 or more, got {args.memory_budget_mb:g}")
     run = RunDirectory(args.out)
     # Resuming keeps the run's own settings; flags given now override them.
-    config = run.read_config() if run.config_file.exists() else TrainConfig()
+    recipe = TrainConfig(**LINEART_RECIPE) if args.kind == "lineart" else TrainConfig()
+    config = run.read_config() if run.config_file.exists() else recipe
     changes = {"epochs": args.epochs, "warmup_epochs": args.warmup, "image_size": args.size,
                "batch_size": args.batch, "seed": args.seed, "kind": args.kind}
     config = config.replace(**{k: v for k, v in changes.items() if v is not None})

@@ -122,7 +122,8 @@ print(MODEL_FIELDS)
 show_source(recipe.generator_for)
 
 # %% [markdown]
-# Both networks get pix2pix's Adam:
+# Both networks get pix2pix's Adam. The generator's can also keep a moving average of its
+# weights (`generator_average`, off by default; notebook 11's line art uses it):
 
 # %%
 show_source(recipe.optimizer_for)
@@ -226,11 +227,13 @@ print(f"{len(train_paths)} training images, {len(heldout_paths)} held out, {step
 # 1. `LinearDecay` sets both learning rates at the start of each epoch (pix2pix's schedule);
 # 2. `StopOnNonFinite` stops at once, with a clear message, if a loss is no longer a
 #    finite number;
-# 3. `EpochArtifacts` scores the generator on the held-out images and appends a row to
+# 3. `AveragedGenerator` swaps the generator's moving average in for the rest of the list
+#    when the recipe keeps one (notebook 11; not here);
+# 4. `EpochArtifacts` scores the generator on the held-out images and appends a row to
 #    `metrics.csv`, keeps the held-out images' colors for notebook 05's epoch browser,
 #    and draws a sample grid;
-# 4. Keras' `TensorBoard` logs losses and scores (`logs/`);
-# 5. `SaveCheckpoint` writes a checkpoint of both networks and both optimizers, last, so
+# 5. Keras' `TensorBoard` logs losses and scores (`logs/`);
+# 6. `SaveCheckpoint` writes a checkpoint of both networks and both optimizers, last, so
 #    that a checkpoint never exists without its epoch's files.
 #
 # The heart of it, what `EpochArtifacts` does after every epoch:

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import FIXTURE, REPO
 from PIL import Image
 
 from colorhelpers.cli import main
@@ -17,12 +18,12 @@ from colorhelpers.data.pipeline import eval_batches
 from colorhelpers.evaluation import load_generator, open_run, ship_run
 from colorhelpers.hints import Hints
 from colorhelpers.lineart import LineArtGuide, choose_kind, line_regions
-from colorhelpers.training import TrainConfig
+from colorhelpers.training import LINEART_RECIPE, TrainConfig
 from colorhelpers.training.loop import train
 from colorhelpers.training.runs import RunDirectory
 
 TINY = TrainConfig(image_size=16, batch_size=8, epochs=1, generator_filters=4, discriminator_filters=4,
-                   sample_count=2, kind="lineart")
+                   sample_count=2, **LINEART_RECIPE)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,15 @@ def lineart_run(fixture_train, fixture_heldout, tmp_path_factory):
     root = tmp_path_factory.mktemp("lineart-run")
     rows = train(fixture_train, fixture_heldout, root, TINY, verbose=0)
     return RunDirectory(root), rows
+
+
+def test_train_kind_lineart_starts_from_the_lineart_recipe(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(FIXTURE), "--out", str(out), "--kind", "lineart", "--epochs", "1",
+                 "--size", "16", "--batch", "8"]) == 0
+    config = RunDirectory(out).read_config()
+    assert {name: getattr(config, name) for name in LINEART_RECIPE} == LINEART_RECIPE
+    assert "moving average (momentum 0.99)" in capsys.readouterr().out
 
 
 def test_a_lineart_run_predicts_lab_and_is_scored_on_line_art(lineart_run):
@@ -191,3 +201,17 @@ def test_cli_refuses_a_bad_kind(drawings, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["colorize", "--input", str(drawings), "--kind", "bogus", "--output", str(tmp_path / "out")])
     assert exit_.value.code == 2 and "invalid choice: 'bogus'" in capsys.readouterr().err
+
+
+def test_the_readmes_lineart_picture_is_what_the_shipped_model_draws_today(tmp_path):
+    from bench import lineart_sample
+
+    out = tmp_path / "sample.png"
+    assert lineart_sample.main(["--drawing", str(REPO / "docs/lineart-drawing.png"),
+                                "--hints", str(REPO / "docs/lineart-hints.json"),
+                                "--truth", str(REPO / "data/anime/heldout/m_ninja_00.png"),
+                                "--out", str(out)]) == 0
+    drawn = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    committed = np.asarray(Image.open(REPO / "docs/lineart-sample.png").convert("RGB")).astype(int)
+    assert drawn.shape == committed.shape == (256, 4 * 256 + 3 * lineart_sample.GAP, 3)
+    assert np.abs(drawn - committed).mean() < 1, "stale docs/lineart-sample.png: run bench.lineart_sample"

@@ -7,6 +7,7 @@ Everything trains on the 24 + 8 fixture images at 16-32 px with 8 filters, so ea
 from __future__ import annotations
 
 import csv
+import json
 import math
 import shutil
 from pathlib import Path
@@ -70,6 +71,19 @@ def test_config_json_round_trips(run_a):
     run, _ = run_a
     assert TrainConfig.from_json(run.config_file.read_text()) == TINY
     assert run.read_config() == TINY
+
+
+def test_a_field_added_later_keeps_old_recipes_hash_at_its_neutral_value():
+    """A recipe that does not use an added field writes the config.json it wrote before the
+    field existed (so its runs keep their names); one that uses it says so, and both round-trip."""
+    from colorhelpers.training.config import ADDED_FIELDS
+
+    for name, neutral in ADDED_FIELDS.items():
+        assert name not in json.loads(TINY.replace(**{name: neutral}).to_json())
+    averaged = TINY.replace(generator_average=0.9)
+    assert json.loads(averaged.to_json())["generator_average"] == 0.9
+    assert TrainConfig.from_json(averaged.to_json()) == averaged
+    assert TrainConfig.from_json(TINY.to_json()) == TINY
 
 
 def test_generator_weights_and_samples_per_epoch(run_a):
@@ -377,14 +391,59 @@ def test_discriminator_is_untouched_during_warmup(tmp_path, fixture_train, fixtu
 def test_run_resumed_across_the_end_of_warmup_equals_uninterrupted(tmp_path, fixture_train,
                                                                     fixture_heldout):
     config = TINY.replace(warmup_epochs=1)
-    whole, parts = RunDirectory(tmp_path / "whole"), RunDirectory(tmp_path / "parts")
+    whole = RunDirectory(tmp_path / "whole")
     rows_whole = train(fixture_train, fixture_heldout, whole.root, config, verbose=0)
-    train(fixture_train, fixture_heldout, parts.root, config.replace(epochs=1), verbose=0)
-    rows_parts = train(fixture_train, fixture_heldout, parts.root, config, verbose=0)
-    for a, b in zip(generator_weights(whole, 2), generator_weights(parts, 2)):
+    assert_one_plus_one_epoch_equals(whole, rows_whole, config, tmp_path / "parts",
+                                     fixture_train, fixture_heldout)
+
+
+def assert_one_plus_one_epoch_equals(whole: RunDirectory, rows_whole: list[dict[str, float]],
+                                     config: TrainConfig, parts_dir: Path, fixture_train: list[Path],
+                                     fixture_heldout: list[Path]) -> None:
+    """Train `config` to epoch 1, then resume it to epoch 2: the same weights and rows as `whole`."""
+    train(fixture_train, fixture_heldout, parts_dir, config.replace(epochs=1), verbose=0)
+    rows_parts = train(fixture_train, fixture_heldout, parts_dir, config, verbose=0)
+    for a, b in zip(generator_weights(whole, 2), generator_weights(RunDirectory(parts_dir), 2)):
         np.testing.assert_allclose(a, b, rtol=FLOAT16_RTOL, atol=1e-5)
     for a, b in zip(without_seconds(rows_whole), without_seconds(rows_parts)):
         assert a == pytest.approx(b, rel=1e-4, abs=1e-6)
+
+
+# --- Polyak averaging of the generator ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def averaged_run(tmp_path_factory, fixture_train, fixture_heldout):
+    """TINY with a moving average of momentum 0.5 (large, so the average is far from the weights)."""
+    run = RunDirectory(tmp_path_factory.mktemp("averaged"))
+    rows = train(fixture_train, fixture_heldout, run.root, TINY.replace(generator_average=0.5), verbose=0,
+                 keep_every=1)
+    return run, rows
+
+
+def test_averaging_keeps_the_training_and_saves_the_average(run_a, averaged_run):
+    """The average changes what is saved and scored, never what is trained: the training losses
+    of every epoch are those of the same run without averaging (a generator that went on from
+    the average in epoch 2 would lose differently), while the saved weights differ."""
+    (plain, plain_rows), (averaged, averaged_rows) = run_a, averaged_run
+    for a, b in zip(plain_rows, averaged_rows):
+        assert a["generator_loss"] == pytest.approx(b["generator_loss"], rel=1e-4)
+        assert a["discriminator_loss"] == pytest.approx(b["discriminator_loss"], rel=1e-4)
+    for epoch in (1, 2):  # by more than two runs of one recipe differ (the resume tests' tolerance)
+        assert any(not np.allclose(a, b, rtol=FLOAT16_RTOL, atol=1e-5) for a, b in
+                   zip(generator_weights(plain, epoch), generator_weights(averaged, epoch)))
+
+
+def test_averaged_run_resumed_equals_uninterrupted(averaged_run, tmp_path, fixture_train, fixture_heldout):
+    """The checkpoint holds the average in the weights' place; the resumed epoch swaps it back."""
+    whole, rows_whole = averaged_run
+    assert_one_plus_one_epoch_equals(whole, rows_whole, TINY.replace(generator_average=0.5),
+                                     tmp_path / "parts", fixture_train, fixture_heldout)
+
+
+def test_average_momentum_out_of_range_is_refused():
+    with pytest.raises(ValueError, match="generator_average"):
+        TrainConfig(generator_average=1.0)
 
 
 def test_negative_warmup_is_refused():

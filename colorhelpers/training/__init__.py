@@ -3,12 +3,11 @@
 (`runs`), and several GPUs or machines (`distribute`)."""
 
 from colorhelpers.training.callbacks import TrainingError
-from colorhelpers.training.config import MODEL_FIELDS, TrainConfig, describe_schedule
+from colorhelpers.training.config import LINEART_RECIPE, MODEL_FIELDS, TrainConfig, describe_schedule
 from colorhelpers.training.distribute import choose_strategy
 from colorhelpers.training.gan import ColorGAN, build_gan
 from colorhelpers.training.loop import train
 from colorhelpers.training.runs import RunDirectory, RunError
 
-__all__ = ["MODEL_FIELDS", "ColorGAN", "RunDirectory", "RunError", "TrainConfig", "TrainingError",
-           "build_gan",
-           "choose_strategy", "describe_schedule", "train"]
+__all__ = ["LINEART_RECIPE", "MODEL_FIELDS", "ColorGAN", "RunDirectory", "RunError", "TrainConfig",
+           "TrainingError", "build_gan", "choose_strategy", "describe_schedule", "train"]

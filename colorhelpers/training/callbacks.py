@@ -1,9 +1,11 @@
 """The callbacks that turn `fit` into a run directory, one per job after each epoch.
 
 Taught in notebooks/04_training. In the order `train` passes them to `fit`: set the
-learning rates (`LinearDecay`), stop on a non-finite loss (`StopOnNonFinite`), write the
-epoch's weights, scores, previews and sample grid (`EpochArtifacts`), then the checkpoint
-(`SaveCheckpoint`), last, so that a checkpoint never exists without its epoch's files.
+learning rates (`LinearDecay`), stop on a non-finite loss (`StopOnNonFinite`), put the
+generator's moving average in place where the recipe keeps one (`AveragedGenerator`,
+notebook 11), write the epoch's weights, scores, previews and sample grid
+(`EpochArtifacts`), then the checkpoint (`SaveCheckpoint`), last, so that a checkpoint never
+exists without its epoch's files.
 """
 
 from __future__ import annotations
@@ -36,6 +38,33 @@ class StopOnNonFinite(keras.callbacks.Callback):
                     f"{name} became {float(value)} at epoch {self.epoch + 1}, step {batch + 1}; "
                     "the last good checkpoint is kept. Try a lower learning rate."
                 )
+
+
+class AveragedGenerator(keras.callbacks.Callback):
+    """Between epochs the generator holds the moving average of its weights (Polyak
+    averaging, kept by the generator's Adam with `use_ema`), so what an epoch writes, from
+    weights and scores to the checkpoint, comes from the average; the next epoch swaps the
+    trained weights back in. The checkpoint holds the swapped pair, which a resumed run's
+    first epoch swaps back the same way. Does nothing unless `config.generator_average` > 0."""
+
+    def _swap(self) -> None:
+        optimizer = self.model.generator_optimizer
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under LossScaleOptimizer
+        if not optimizer.use_ema:
+            return
+        # Keras keeps the averages in the order of the variables the optimizer was built with.
+        for weight, average in zip(self.model.generator.trainable_variables,
+                                   optimizer._model_variables_moving_average):
+            trained = tf.identity(weight)
+            weight.assign(average)
+            average.assign(trained)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if int(self.model.generator_optimizer.iterations) > 0:  # before the first step there is no average
+            self._swap()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._swap()
 
 
 class LinearDecay(keras.callbacks.Callback):

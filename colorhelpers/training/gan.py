@@ -142,7 +142,7 @@ def build_gan(config: TrainConfig, encoder_weights_file: Path | None = None) -> 
         generator = generator_for(config, encoder_weights_file)
         discriminator = discriminator_for(config)
     gan = ColorGAN(generator, discriminator, config.l1_weight)
-    gan.compile(optimizer_for(config), optimizer_for(config), jit_compile=config.jit_compile)
+    gan.compile(optimizer_for(config, averaged=True), optimizer_for(config), jit_compile=config.jit_compile)
     # Create the optimizers' slots now, so a checkpoint can be restored into them.
     gan.generator_optimizer.build(generator.trainable_variables)
     gan.discriminator_optimizer.build(discriminator.trainable_variables)

@@ -24,6 +24,7 @@ from colorhelpers.data.lines import EVAL_STYLE, eval_pairs, line_art, training_p
 from colorhelpers.data.pipeline import eval_batches
 from colorhelpers.training.callbacks import (
     PREVIEW_IMAGES,
+    AveragedGenerator,
     EpochArtifacts,
     LinearDecay,
     SaveCheckpoint,
@@ -161,6 +162,7 @@ def _train_locked(
     callbacks = [
         LinearDecay(config.learning_rate, config.epochs, config.decay_epochs),
         StopOnNonFinite(),
+        AveragedGenerator(),
         EpochArtifacts(run, heldout, (previews, [p.name for p in shown]),
                        (samples[0].numpy(), samples[1].numpy()), float16_generator, keep_every),
         keras.callbacks.TensorBoard(run.tensorboard, write_graph=False),

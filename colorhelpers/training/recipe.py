@@ -58,9 +58,12 @@ def color_channels(config: TrainConfig) -> int:
     return 3 if config.kind == "lineart" else 2
 
 
-def optimizer_for(config: TrainConfig) -> keras.optimizers.Optimizer:
-    """pix2pix's Adam; under mixed_float16, wrapped to scale the loss (float16's range is small)."""
-    optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
+def optimizer_for(config: TrainConfig, averaged: bool = False) -> keras.optimizers.Optimizer:
+    """pix2pix's Adam; under mixed_float16, wrapped to scale the loss (float16's range is small).
+    `averaged` (the generator's): it also keeps the moving average `config.generator_average` asks for."""
+    momentum = config.generator_average if averaged else 0.0
+    optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2,
+                                      use_ema=momentum > 0, ema_momentum=momentum)
     if config.precision == "mixed_float16":
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer

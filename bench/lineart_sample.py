@@ -1,0 +1,76 @@
+"""docs/lineart-sample.png, the README's line-art picture, from today's shipped line-art model.
+
+Part of bench/ (see bench/README.md). Four panels, 4 px apart: the drawing with its hints as
+dots, the automatic colors, the colors with the hints, and the original. The two colorings
+are the README's own two commands (`colorize --kind lineart`, without and with `--hints`).
+
+    .venv/bin/python -m bench.lineart_sample          # after make train-lineart
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from colorhelpers.cli import main as colorhelpers_main
+
+GAP = 4
+DOT_RADIUS = 4
+
+
+def colorize(drawing: Path, hints: Path | None, folder: Path) -> Image.Image:
+    """The README's command on `drawing` (with `hints` if given), read back."""
+    args = ["colorize", "--input", str(drawing), "--kind", "lineart", "--output", str(folder)]
+    if hints is not None:
+        args += ["--hints", str(hints)]
+    if colorhelpers_main(args) != 0:
+        raise SystemExit(f"colorize failed on {drawing}")
+    return Image.open(folder / f"{drawing.stem}.png").convert("RGB")
+
+
+def with_dots(drawing: Image.Image, points: list[dict]) -> Image.Image:
+    """The drawing with each hint as a dot of its color, ringed in gray so that pale ones show."""
+    shown = drawing.convert("RGB")
+    pen = ImageDraw.Draw(shown)
+    for point in points:
+        x, y = point["x"], point["y"]
+        pen.ellipse((x - DOT_RADIUS, y - DOT_RADIUS, x + DOT_RADIUS, y + DOT_RADIUS),
+                    fill=point["color"], outline=(90, 90, 90))
+    return shown
+
+
+def sample(drawing: Path, hints: Path, truth: Path) -> Image.Image:
+    """The four panels side by side; the truth is resized to the drawing's size."""
+    page = Image.open(drawing)
+    with tempfile.TemporaryDirectory() as work:
+        automatic = colorize(drawing, None, Path(work) / "automatic")
+        hinted = colorize(drawing, hints, Path(work) / "hinted")
+    panels = [with_dots(page, json.loads(hints.read_text())), automatic, hinted,
+              Image.open(truth).convert("RGB").resize(page.size, Image.BICUBIC)]
+    width, height = page.size
+    strip = np.full((height, 4 * width + 3 * GAP, 3), 255, np.uint8)
+    for index, panel in enumerate(panels):
+        strip[:, index * (width + GAP): index * (width + GAP) + width] = np.asarray(panel)
+    return Image.fromarray(strip)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drawing", type=Path, default=Path("docs/lineart-drawing.png"))
+    parser.add_argument("--hints", type=Path, default=Path("docs/lineart-hints.json"))
+    parser.add_argument("--truth", type=Path, default=Path("data/anime/heldout/m_ninja_00.png"),
+                        help="the color original the drawing was made from (XDoG, 256 px)")
+    parser.add_argument("--out", type=Path, default=Path("docs/lineart-sample.png"))
+    options = parser.parse_args(argv)
+    sample(options.drawing, options.hints, options.truth).save(options.out)
+    print(f"wrote {options.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
