@@ -717,6 +717,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--propagation-sigma", type=float, metavar="L",
                         help="colorgan-lineart: the edge sensitivity under the fill, to compare settings "
                              "(default: colorhelpers.lineart.regions.PROPAGATION_SIGMA_L)")
+    parser.add_argument("--shading", type=float, metavar="S",
+                        help="colorgan-lineart: how much network shading a filled region keeps "
+                             "(default: colorhelpers.lineart.regions.SHADING)")
     parser.add_argument("--path-method", choices=("filfinder", "geodesic"), default="filfinder",
                         help="hintauc's scribble paths: filfinder (the paper; ~10 s an image here) "
                              "or geodesic")
@@ -747,10 +750,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if args.propagation_sigma is not None:  # colorize runs in this process (`colorgan`)
+    if args.propagation_sigma is not None or args.shading is not None:  # colorize runs in this process
         from colorhelpers.lineart import regions
 
-        regions.PROPAGATION_SIGMA_L = args.propagation_sigma
+        if args.propagation_sigma is not None:
+            regions.PROPAGATION_SIGMA_L = args.propagation_sigma
+        if args.shading is not None:
+            regions.SHADING = args.shading
     load = os.getloadavg()[0]
     methods = list(dict.fromkeys(args.methods))
     skipped: dict[str, str] = {}

@@ -22,7 +22,7 @@
 #   seen on the sRGB gamut;
 # * how to make training pairs from color pictures: line art drawn from each one in several
 #   styles, and a network that predicts L as well as a and b;
-# * hints on line art: a color fills the region its lines close, with the network's shading;
+# * hints on line art: a color fills the region its lines close, as a flat-fill tool does;
 # * how `colorize --kind auto` tells line art from a gray picture.
 #
 # **Part taught:** `colorhelpers.data.lines` (the training pairs), the line-art branch of
@@ -241,9 +241,10 @@ show_images([drawing, palette[labels]], ["line art", f"{count} regions"], width=
 plt.show()
 
 # %% [markdown]
-# A region that holds a hint takes the hint's color: its a and b, and its lightness with the
-# network's shading on top (the prediction minus its mean over the region). Regions without
-# a hint keep the network's colors, propagated from the hints as on a gray picture:
+# A region that holds a hint takes the hint's color: its a and b, and its lightness, flat as a
+# painter's fill (`shading` would add some of the network's shading on top, the prediction
+# minus its mean over the region; `regions.SHADING` records why it is 0). Regions without a
+# hint keep the network's colors, propagated from the hints as on a gray picture:
 
 # %%
 show_source(LineArtGuide.__call__)
@@ -341,8 +342,8 @@ print(elapsed())
 #   the model learns drawings, not one extractor; it is scored on a style it never saw too.
 # * On the road the shown lightness is the smaller of the prediction and the drawing's: the
 #   lines stay as drawn.
-# * Hints fill the regions the lines close, with the network's shading; the table above says
-#   how that compares with propagating them as on a gray picture.
+# * Hints fill the regions the lines close, flat; the table above says how that compares with
+#   propagating them as on a gray picture.
 #
 # ## Exercises
 #

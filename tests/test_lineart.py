@@ -215,3 +215,12 @@ def test_the_readmes_lineart_picture_is_what_the_shipped_model_draws_today(tmp_p
     committed = np.asarray(Image.open(REPO / "docs/lineart-sample.png").convert("RGB")).astype(int)
     assert drawn.shape == committed.shape == (256, 4 * 256 + 3 * lineart_sample.GAP, 3)
     assert np.abs(drawn - committed).mean() < 1, "stale docs/lineart-sample.png: run bench.lineart_sample"
+
+
+def test_the_fills_shading_default_is_read_when_a_guide_is_made(monkeypatch):
+    """bench.lineart --shading compares settings by setting `regions.SHADING` before colorize runs."""
+    from colorhelpers.lineart import regions
+
+    assert LineArtGuide().shading == regions.SHADING
+    monkeypatch.setattr(regions, "SHADING", 0.5)
+    assert LineArtGuide().shading == 0.5
