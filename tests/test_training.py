@@ -441,6 +441,13 @@ def test_averaged_run_resumed_equals_uninterrupted(averaged_run, tmp_path, fixtu
                                      tmp_path / "parts", fixture_train, fixture_heldout)
 
 
+def test_resuming_with_another_average_is_refused(averaged_run, tmp_path, fixture_train, fixture_heldout):
+    copy = tmp_path / "copy"
+    shutil.copytree(averaged_run[0].root, copy)
+    with pytest.raises(RunError, match="generator_average=0.5 \\(asked 0.0\\)"):
+        train(fixture_train, fixture_heldout, copy, TINY.replace(epochs=3), verbose=0)
+
+
 def test_average_momentum_out_of_range_is_refused():
     with pytest.raises(ValueError, match="generator_average"):
         TrainConfig(generator_average=1.0)

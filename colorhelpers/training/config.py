@@ -149,6 +149,9 @@ GENERATOR_HEADS = ("tanh", "relu_convs")
 #: Fields that change the shape of the networks (marked with `_shape`): a run directory
 #: holding one shape cannot be resumed with another.
 MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("model_shape"))
+#: Fields a run cannot change when it resumes: the networks' shapes, and whether its checkpoint
+#: holds a moving average of the generator's weights (in the weights' place, between epochs).
+RESUME_FIELDS = (*MODEL_FIELDS, "generator_average")
 
 
 def describe_schedule(config: TrainConfig) -> str:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorhelpers.training.config import MODEL_FIELDS, TrainConfig
+from colorhelpers.training.config import RESUME_FIELDS, TrainConfig
 
 #: Columns of metrics.csv, one row per epoch.
 METRIC_COLUMNS = (
@@ -163,11 +163,12 @@ class RunDirectory:
         write_atomically(self.metrics_csv, out.getvalue())
 
     def check_resumable(self, config: TrainConfig) -> None:
-        """Raise RunError if the run here was trained with networks of another shape."""
+        """Raise RunError if the run here was trained with networks of another shape (or with
+        another weight average: `config.RESUME_FIELDS`)."""
         if not self.config_file.exists():
             return
         saved = self.read_config()
-        changed = [f for f in MODEL_FIELDS if getattr(saved, f) != getattr(config, f)]
+        changed = [f for f in RESUME_FIELDS if getattr(saved, f) != getattr(config, f)]
         if changed:
             details = ", ".join(f"{f}={getattr(saved, f)} (asked {getattr(config, f)})" for f in changed)
             raise RunError(
