@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 SCRIPT = textwrap.dedent(
@@ -32,9 +34,9 @@ SCRIPT = textwrap.dedent(
     train_paths = find_images("data/fixture/train")
     heldout = find_images("data/fixture/heldout")
     # No dropout: each replica would draw its own masks, which no tolerance can absorb.
-    config = TrainConfig(image_size=32, batch_size=8, epochs=1, generator_filters=8,
+    config = TrainConfig(image_size=32, batch_size=8, epochs=int(sys.argv[2]), generator_filters=8,
                          discriminator_filters=8, dropout=0.0, sample_count=2,
-                         warmup_epochs=0)
+                         warmup_epochs=0, generator_average=float(sys.argv[3]))
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     rows = {
         "one": train(train_paths, heldout, out / "one", config, verbose=0)[-1],
@@ -50,10 +52,12 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_mirrored_strategy_on_two_cpus_matches_one_device(tmp_path):
+@pytest.mark.parametrize("epochs, average", [(1, 0.0), (2, 0.5)])
+def test_mirrored_strategy_on_two_cpus_matches_one_device(tmp_path, epochs, average):
+    """Plain, and with the generator's weights averaged (swapped in and out between epochs)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path), str(epochs), str(average)], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["replicas"] == 2

@@ -47,11 +47,13 @@ class AveragedGenerator(keras.callbacks.Callback):
     trained weights back in. The checkpoint holds the swapped pair, which a resumed run's
     first epoch swaps back the same way. Does nothing unless `config.generator_average` > 0."""
 
-    def _swap(self) -> None:
+    def _swap(self, epoch_begins: bool) -> None:
         optimizer = self.model.generator_optimizer
         optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under LossScaleOptimizer
         if not optimizer.use_ema:
             return
+        if epoch_begins and keras.ops.convert_to_numpy(optimizer.iterations) == 0:
+            return  # before the first step there is no average yet
         # Keras keeps the averages in the order of the variables the optimizer was built with.
         for weight, average in zip(self.model.generator.trainable_variables,
                                    optimizer._model_variables_moving_average):
@@ -60,11 +62,10 @@ class AveragedGenerator(keras.callbacks.Callback):
             average.assign(trained)
 
     def on_epoch_begin(self, epoch, logs=None):
-        if int(self.model.generator_optimizer.iterations) > 0:  # before the first step there is no average
-            self._swap()
+        self._swap(epoch_begins=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._swap()
+        self._swap(epoch_begins=False)
 
 
 class LinearDecay(keras.callbacks.Callback):
