@@ -17,19 +17,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from colorhelpers.cli import main as colorhelpers_main
+from bench.lineart import colorgan
 
 GAP = 4
 DOT_RADIUS = 4
 
 
 def colorize(drawing: Path, hints: Path | None, folder: Path) -> Image.Image:
-    """The README's command on `drawing` (with `hints` if given), read back."""
-    args = ["colorize", "--input", str(drawing), "--kind", "lineart", "--output", str(folder)]
-    if hints is not None:
-        args += ["--hints", str(hints)]
-    if colorhelpers_main(args) != 0:
-        raise SystemExit(f"colorize failed on {drawing}")
+    """The README's command on `drawing` (with `hints` if given), run as bench.lineart runs it, read back."""
+    colorgan(drawing, hints, folder, "lineart", None)
     return Image.open(folder / f"{drawing.stem}.png").convert("RGB")
 
 
