@@ -26,7 +26,7 @@ Line art: NOT one of colorgan's training styles (colorhelpers/data/lines.py: XDo
 Sobel, thickened or thinned, pencil). It is the Canny edge map of the color image (OpenCV,
 gradients of the R, G and B channels, hysteresis 40/100, L2 norm, after a Gaussian blur of
 sigma 0.8 px, scaled with the square root of side / 256 above 256 px), drawn as 1 px black lines
-on white up to 256 px and 2 px above, at the image's own size (or --size 512).
+on white up to 256 px and 2 px above, at the image's own size (or, with --size, 256 or 512 px).
 
 hintauc needs fil_finder and astropy<6, which pin numpy<2 and pull opencv-python; they clash
 with the project venv (numpy 2, opencv-python-headless), so hintauc lives in its own venv,
@@ -709,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folders", nargs="+", default=list(DEFAULT_FOLDERS))
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--limit", type=int, default=None, help="at most N images per folder")
-    parser.add_argument("--size", type=int, choices=(SPEED_SIDE,), default=None,
+    parser.add_argument("--size", type=int, choices=(256, SPEED_SIDE), default=None,
                         help="resize every truth to this square size first (default: the image's own size)")
     parser.add_argument("--run", type=Path, help="run directory for --kind gray (default: the shipped model)")
     parser.add_argument("--lineart-run", type=Path,

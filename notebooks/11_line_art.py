@@ -22,11 +22,12 @@
 #   seen on the sRGB gamut;
 # * how to make training pairs from color pictures: line art drawn from each one in several
 #   styles, and a network that predicts L as well as a and b;
+# * why a drawing larger than the model shrinks keeping its ink, not by averaging;
 # * hints on line art: a color fills the region its lines close, as a flat-fill tool does;
 # * how `colorize --kind auto` tells line art from a gray picture.
 #
 # **Part taught:** `colorhelpers.data.lines` (the training pairs), the line-art branch of
-# `colorhelpers.colorize.road`, and `colorhelpers.lineart` (`regions`, `kind`).
+# `colorhelpers.colorize.road` and `grid.shrink`, and `colorhelpers.lineart` (`regions`, `kind`).
 #
 # **Run time:** printed by the last cell. The training cell reuses a finished run of the same
 # data and recipe (`make train-lineart` trains one); training one from nothing takes about as
@@ -196,6 +197,56 @@ print(f"last epoch CIEDE2000 {rows[-1]['ciede2000']:.2f} against the white fill'
 show_source(road._analyser)
 
 # %% [markdown]
+# ## A drawing larger than the model: shrink it, keep the ink
+#
+# The network learned from 128 px drawings whose lines are full ink. A larger drawing has to
+# shrink to the network's size first, and averaging pixels, which is right for a gray picture,
+# turns a 1 px line of a 256 px drawing into a gray half as dark: the network would read a
+# faint pencil stroke where the artist inked a line. So a drawing shrinks keeping its ink
+# (`keep_ink`, on by default for a line-art model): every block of pixels first becomes its
+# darkest one, then the area average does the rest. It was chosen on training portraits at
+# 256 and 512 px with hints (`bench.lineart --size`), where it helped at every hint ratio; how
+# much it changes colors without hints depends on the trained model, so the cell below
+# measures this notebook's own.
+
+# %%
+from colorhelpers.colorize import grid  # noqa: E402
+
+show_source(grid.shrink)
+
+# %% [markdown]
+# Held-out characters drawn in the unseen style at twice their size, colored with no hints
+# down the whole road, once with the drawing averaged down (`keep_ink=False`) and once with
+# its ink kept (the default): what the network sees of one, and how far the colors land
+# from the truth at that size.
+
+# %%
+def doubled(picture: np.ndarray) -> np.ndarray:
+    """A picture upsampled to twice its size, as uint8 RGB."""
+    height, width = picture.shape[:2]
+    return tf.image.resize(picture, (2 * height, 2 * width), "lanczos3").numpy().clip(0, 255).astype(np.uint8)
+
+
+big_truths = [doubled(t) for t in truths]
+big_drawings = [lines.unseen_line_art(t) for t in big_truths]
+seen, error = {}, {}
+for keep_ink in (False, True):
+    name = "ink kept" if keep_ink else "averaged"
+    first = full_resolution(big_drawings[0][None])[0]
+    seen[name] = grid.shrink(first, config.image_size, config.image_size, keep_ink)[0, ..., 0].numpy()
+    colored = [Colorizer(generator, config.image_size, keep_ink=keep_ink).still(d) for d in big_drawings]
+    error[name] = np.mean([metrics.ciede2000(rgb2lab(c[None] / 255.0), rgb2lab(t[None] / 255.0))
+                           for c, t in zip(colored, big_truths)])
+show_images([(seen[name] + 1) / 2 for name in seen], [f"network input, {name}" for name in seen], width=3)
+plt.gray()
+plt.show()
+for name in seen:
+    print(f"{name}: {np.mean(seen[name] <= 0):.1%} of the pixels the network sees are at least half ink; "
+          f"CIEDE2000 of the colors {error[name]:.2f}")
+better = "keeping the ink" if error["ink kept"] < error["averaged"] else "averaging"
+print(f"on drawings twice the model's size, {better} gives the closer colors")
+
+# %% [markdown]
 # Held-out characters drawn in the trained style (XDoG) and in the unseen one, colored with
 # no hints at all: line art, its colors, the truth.
 
@@ -342,6 +393,8 @@ print(elapsed())
 #   the model learns drawings, not one extractor; it is scored on a style it never saw too.
 # * On the road the shown lightness is the smaller of the prediction and the drawing's: the
 #   lines stay as drawn.
+# * A drawing larger than the model shrinks keeping its ink, so the network sees lines as dark
+#   as those it learned from.
 # * Hints fill the regions the lines close, flat; the table above says how that compares with
 #   propagating them as on a gray picture.
 #

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -131,6 +132,22 @@ def test_lines_stay_as_dark_as_drawn_and_hints_fill_their_region(lineart_run):
     drawn_l = full_resolution(page[None])[0][0].numpy()
     frame = colorizer.analyse(page[None])[0]
     assert np.all(frame.l_full.numpy() <= drawn_l + 1e-5), "never lighter than the drawing"
+
+
+def seen_by(channels: int) -> keras.Model:
+    """A stand-in generator whose every output channel is its input: its colors are what it saw."""
+    drawing = keras.Input((None, None, 1))
+    return keras.Model(drawing, keras.layers.Concatenate()([drawing] * channels))
+
+
+@pytest.mark.parametrize("scale", [2, 3])
+def test_a_drawing_larger_than_the_model_reaches_a_lineart_network_with_its_lines_black(scale):
+    page = np.full((32 * scale, 48 * scale, 3), 255, np.uint8)
+    page[:, 41] = 0  # a 1 px line: averaged down it would be a light gray
+    darkest = {channels: Colorizer(seen_by(channels), 32).analyse(page[None])[0].prior_ab.min()
+               for channels in (3, 2)}
+    assert darkest[3] == pytest.approx(-1.0), "a line-art model sees the line as full ink"
+    assert darkest[2] > 1.0 - 2.0 / scale - 0.05, "a gray model sees the picture averaged"
 
 
 def test_hints_on_line_art_propagate_with_the_line_art_roads_own_sigma(lineart_run):

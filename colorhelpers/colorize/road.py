@@ -129,7 +129,7 @@ def gray_luma(l_full: tf.Tensor) -> tf.Tensor:
 
 
 @functools.lru_cache(maxsize=8)
-def _analyser(generator: keras.Model, size: int, fit: str):
+def _analyser(generator: keras.Model, size: int, fit: str, keep_ink: bool):
     """Traced once per model: (scaled L [n, h, w, 1], luma [n, h, w]) -> (the L and luma to
     show, grid lightness [n, rows, columns] in 0-100, the network's scaled ab [n, rows, columns, 2]).
     A gray model keeps the input's L and luma; a line-art model (Lab out) brings its own L."""
@@ -138,7 +138,7 @@ def _analyser(generator: keras.Model, size: int, fit: str):
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 1], tf.float32),
                                   tf.TensorSpec([None, None, None], tf.float32)])
     def analyse(l_full: tf.Tensor, target_luma: tf.Tensor):
-        colors = predict_on_grid(generator, l_full, size, fit)
+        colors = predict_on_grid(generator, l_full, size, fit, keep_ink)
         if lineart:
             # The network's lightness, never lighter than the drawing: the lines stay as drawn.
             l_pred = tf.image.resize(colors[..., :1], tf.shape(l_full)[1:3], method="bilinear")
@@ -172,13 +172,15 @@ class Colorizer:
 
     `size` is the model's training size; `saturation` scales the automatic colors (below 1
     duller and safer, above 1 more colorful and riskier; notebook 05 plots it); `fit` is how
-    an image meets the network (`colorhelpers.colorize.grid.FITS`).
+    an image meets the network (`colorhelpers.colorize.grid.FITS`); `keep_ink` shrinks a larger
+    input keeping its darkest pixels (`grid.shrink`), by default for a line-art model only.
     """
 
     def __init__(self, generator: keras.Model, size: int, saturation: float = 1.0,
-                 fit: str = "aspect") -> None:
+                 fit: str = "aspect", keep_ink: bool | None = None) -> None:
         self.generator, self.size, self.saturation, self.fit = generator, size, float(saturation), fit
-        self._analyse = _analyser(generator, size, fit)
+        keep_ink = predicts_lightness(generator) if keep_ink is None else keep_ink
+        self._analyse = _analyser(generator, size, fit, keep_ink)
         #: A line-art model predicts L as well as ab (notebooks/11_line_art).
         self.lineart = predicts_lightness(generator)
 
