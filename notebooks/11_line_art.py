@@ -229,16 +229,16 @@ def doubled(picture: np.ndarray) -> np.ndarray:
 
 big_truths = [doubled(t) for t in truths]
 big_drawings = [lines.unseen_line_art(t) for t in big_truths]
+first = full_resolution(big_drawings[0][None])[0]
 seen, error = {}, {}
 for keep_ink in (False, True):
     name = "ink kept" if keep_ink else "averaged"
-    first = full_resolution(big_drawings[0][None])[0]
     seen[name] = grid.shrink(first, config.image_size, config.image_size, keep_ink)[0, ..., 0].numpy()
     colored = [Colorizer(generator, config.image_size, keep_ink=keep_ink).still(d) for d in big_drawings]
     error[name] = np.mean([metrics.ciede2000(rgb2lab(c[None] / 255.0), rgb2lab(t[None] / 255.0))
                            for c, t in zip(colored, big_truths)])
-show_images([(seen[name] + 1) / 2 for name in seen], [f"network input, {name}" for name in seen], width=3)
-plt.gray()
+show_images([np.repeat((seen[name][..., None] + 1) / 2, 3, -1) for name in seen],
+            [f"network input, {name}" for name in seen], width=3)
 plt.show()
 for name in seen:
     print(f"{name}: {np.mean(seen[name] <= 0):.1%} of the pixels the network sees are at least half ink; "

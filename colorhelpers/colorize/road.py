@@ -179,10 +179,9 @@ class Colorizer:
     def __init__(self, generator: keras.Model, size: int, saturation: float = 1.0,
                  fit: str = "aspect", keep_ink: bool | None = None) -> None:
         self.generator, self.size, self.saturation, self.fit = generator, size, float(saturation), fit
-        keep_ink = predicts_lightness(generator) if keep_ink is None else keep_ink
-        self._analyse = _analyser(generator, size, fit, keep_ink)
         #: A line-art model predicts L as well as ab (notebooks/11_line_art).
         self.lineart = predicts_lightness(generator)
+        self._analyse = _analyser(generator, size, fit, self.lineart if keep_ink is None else keep_ink)
 
     def analyse(self, frames: np.ndarray, first_index: int = 0) -> list[Frame]:
         """uint8 RGB frames [n, h, w, 3] of one size -> their `Frame`s."""
