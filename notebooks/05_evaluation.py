@@ -39,7 +39,7 @@
 # figures as PNG and returns the settings; then the run notebook 04 trained is opened.
 
 # %%
-from colorhelpers.tutorial import elapsed, notebook_setup, show_source
+from colorhelpers.tutorial import elapsed, notebook_setup, show_source, shown_path
 
 settings = notebook_setup()
 
@@ -278,6 +278,46 @@ _ = show_image_table(rows, ["gray input", "colorgan", "truth"],
 plt.show()
 
 # %% [markdown]
+# ## Where it fails on anime it never saw
+#
+# The held-out characters are GearHead portraits like the training set, so they flatter the
+# model. `python -m bench.testsets` builds test-only folders of anime art from other artists
+# (Ren'Py's close-up faces and full-body sprites, MIT; never trained or tuned on, not in the
+# repository). The same diagnosis on them shows the failures a reader's own pictures will
+# meet. Here the two shown per folder are those the gray answer beats by the most (or
+# trails by the least), not the hardest pictures, which any answer colors badly; the cell
+# prints the figures when the folders exist.
+
+# %%
+testsets = settings.train_dir.parent.parent / "testsets"
+never_seen = [testsets / name for name in ("anime-faces", "vn-sprites")]
+never_seen = [folder for folder in never_seen if folder.is_dir() and not settings.fixture]
+rows, row_titles = [], []
+for folder in never_seen:
+    paths = find_images(folder)
+    batches = list(eval_batches(paths, run.read_config().image_size))
+    l_seen = np.concatenate([batch[0] for batch in batches])
+    ab_seen = np.concatenate([batch[1] for batch in batches])
+    ranked = diagnostics.worst_images(generator, l_seen, ab_seen, count=len(paths))
+    ranked.sort(key=lambda f: f.gray_ciede2000 - f.ciede2000)  # furthest behind gray first
+    ours, gray = np.mean([f.ciede2000 for f in ranked]), np.mean([f.gray_ciede2000 for f in ranked])
+    worse = sum(f.ciede2000 > f.gray_ciede2000 for f in ranked)
+    print(f"{folder.name}: {len(paths)} images, CIEDE2000 {ours:.2f} against gray's {gray:.2f} "
+          f"({'closer to' if ours < gray else 'further from'} the truth); worse than gray on "
+          f"{worse} of {len(paths)}")
+    for failure in ranked[:2]:
+        row_titles.append(f"{folder.name} #{len(row_titles) + 1}")
+        print(f"  #{len(row_titles)} {paths[failure.index].name}: {failure.why()}")
+        i = slice(failure.index, failure.index + 1)
+        rows.append([image[0] for image in
+                     gray_output_truth(l_seen[i], metrics.predict_ab(generator, l_seen[i]), ab_seen[i])])
+if rows:
+    _ = show_image_table(rows, ["gray input", "colorgan", "truth"], row_titles, width=2.2)
+    plt.show()
+else:
+    print(f"{shown_path(testsets)} not found (or fixture mode): run python -m bench.testsets to see them")
+
+# %% [markdown]
 # ## Colorizing an image larger than the model
 #
 # The model works at its training size. The blog post colorized a resized copy and then
@@ -401,7 +441,8 @@ print(f"shipped generator: {weights.name}, {weights.stat().st_size / 1e6:.1f} MB
 #   `EpochBrowser` shows any epoch's pictures on demand.
 # - Plain PSNR and AuC favor dull answers; the rebalanced AuC and the colorfulness gap do
 #   not. The saturation sweep shows the trade-off in numbers, and `worst_images` says what
-#   went wrong where it went wrong.
+#   went wrong where it went wrong, on the held-out characters and on anime art from other
+#   artists.
 # - the road (`colorize_rgb` for one image) predicts only the colors on a working grid, with the image's own
 #   proportions, and keeps the input's full-resolution lightness, so a large or tall image
 #   comes out as sharp and as undistorted as it went in.
