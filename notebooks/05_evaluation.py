@@ -47,7 +47,7 @@ from colorhelpers import colorize, evaluation
 from colorhelpers.color import join_color, luma, rgb_to_lab
 from colorhelpers.data import decode_rgb, eval_batches, find_images
 from colorhelpers.evaluation import diagnostics
-from colorhelpers.scoring import gray_output_truth, metrics, plot_metrics, show_image_table, show_images
+from colorhelpers.scoring import metrics, plot_metrics, show_image_table, show_images
 
 run = evaluation.open_run(settings.run_dir)
 heldout_paths = find_images(settings.heldout_dir)
@@ -268,11 +268,7 @@ for failure in failures:
 # The four, as gray input, output and truth:
 
 # %%
-rows = []
-for failure in failures:
-    i = slice(failure.index, failure.index + 1)
-    ab_pred = metrics.predict_ab(generator, l_all[i])
-    rows.append([image[0] for image in gray_output_truth(l_all[i], ab_pred, ab_all[i])])
+rows = diagnostics.failure_pictures(generator, l_all, ab_all, failures)
 _ = show_image_table(rows, ["gray input", "colorgan", "truth"],
                      [heldout_paths[f.index].name.rsplit(".", 1)[0] for f in failures], width=2.2)
 plt.show()
@@ -284,9 +280,9 @@ plt.show()
 # model. `python -m bench.testsets` builds test-only folders of anime art from other artists
 # (Ren'Py's close-up faces and full-body sprites, MIT; never trained or tuned on, not in the
 # repository). The same diagnosis on them shows the failures a reader's own pictures will
-# meet. Here the two shown per folder are those the gray answer beats by the most (or
-# trails by the least), not the hardest pictures, which any answer colors badly; the cell
-# prints the figures when the folders exist.
+# meet. Here `against_gray=True` ranks the images by how far they are behind the gray
+# answer, not by their own error: the hardest pictures, which any answer colors badly, are
+# not the network's failures. The cell prints the figures when the folders exist.
 
 # %%
 testsets = settings.train_dir.parent.parent / "testsets"
@@ -298,8 +294,7 @@ for folder in never_seen:
     batches = list(eval_batches(paths, run.read_config().image_size))
     l_seen = np.concatenate([batch[0] for batch in batches])
     ab_seen = np.concatenate([batch[1] for batch in batches])
-    ranked = diagnostics.worst_images(generator, l_seen, ab_seen, count=len(paths))
-    ranked.sort(key=lambda f: f.gray_ciede2000 - f.ciede2000)  # furthest behind gray first
+    ranked = diagnostics.worst_images(generator, l_seen, ab_seen, count=len(paths), against_gray=True)
     ours, gray = np.mean([f.ciede2000 for f in ranked]), np.mean([f.gray_ciede2000 for f in ranked])
     worse = sum(f.ciede2000 > f.gray_ciede2000 for f in ranked)
     print(f"{folder.name}: {len(paths)} images, CIEDE2000 {ours:.2f} against gray's {gray:.2f} "
@@ -308,9 +303,7 @@ for folder in never_seen:
     for failure in ranked[:2]:
         row_titles.append(f"{folder.name} #{len(row_titles) + 1}")
         print(f"  #{len(row_titles)} {paths[failure.index].name}: {failure.why()}")
-        i = slice(failure.index, failure.index + 1)
-        rows.append([image[0] for image in
-                     gray_output_truth(l_seen[i], metrics.predict_ab(generator, l_seen[i]), ab_seen[i])])
+    rows += diagnostics.failure_pictures(generator, l_seen, ab_seen, ranked[:2])
 if rows:
     _ = show_image_table(rows, ["gray input", "colorgan", "truth"], row_titles, width=2.2)
     plt.show()

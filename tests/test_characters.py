@@ -213,3 +213,44 @@ def test_worst_images_finds_and_explains_the_bad_one(fixture_heldout):
 def test_failure_sentences(true, painted, says):
     failure = diagnostics.Failure(0, 12.0, 9.0, 0.25, true, painted)
     assert says in failure.why() and "25%" in failure.why()
+
+
+class GrayOneBlueAnother:
+    """True ab except two images: the most colorful left gray, the dullest painted faintly blue."""
+
+    def __init__(self, ab_true, gray: int, blue: int):
+        self.ab_true, self.gray, self.blue = ab_true, gray, blue
+
+    def __call__(self, l_norm, training=None):
+        ab = self.ab_true.copy()
+        ab[self.gray] = 0.0
+        ab[self.blue] = [0.0, -0.04]
+        return ab
+
+
+def test_worst_images_against_gray_ranks_by_the_margin_over_gray(fixture_heldout):
+    l_norm, ab_true = (np.asarray(x) for x in next(iter(eval_batches(fixture_heldout, 32))))
+    chroma = np.hypot(ab_true[..., 0], ab_true[..., 1]).mean(axis=(1, 2))
+    colorful, dull = int(chroma.argmax()), int(chroma.argmin())
+    generator = GrayOneBlueAnother(ab_true, gray=colorful, blue=dull)
+    by_error = diagnostics.worst_images(generator, l_norm, ab_true, count=2)
+    by_margin = diagnostics.worst_images(generator, l_norm, ab_true, count=2, against_gray=True)
+    # The gray one is the hardest picture but no worse than gray; the blue one is the failure.
+    assert [f.index for f in by_error] == [colorful, dull]
+    assert [f.index for f in by_margin] == [dull, colorful]
+    assert by_margin[0].ciede2000 > by_margin[0].gray_ciede2000
+    assert by_margin[1].ciede2000 == pytest.approx(by_margin[1].gray_ciede2000, abs=1e-4)
+
+
+def all_blue(l_norm, training=None):
+    """A stand-in generator that paints any batch blue."""
+    return np.broadcast_to(np.array([0.0, -0.5], np.float32), (*np.shape(l_norm)[:3], 2))
+
+
+def test_failure_pictures_show_gray_input_output_and_truth(fixture_heldout):
+    l_norm, ab_true = (np.asarray(x) for x in next(iter(eval_batches(fixture_heldout, 32))))
+    failures = diagnostics.worst_images(all_blue, l_norm, ab_true, count=1)
+    (gray, output, truth), = diagnostics.failure_pictures(all_blue, l_norm, ab_true, failures)
+    assert gray.dtype == np.uint8 and gray.shape == truth.shape == output.shape
+    assert np.ptp(gray.astype(int), axis=-1).max() <= 1  # no color in the gray input
+    assert output[..., 2].mean() > truth[..., 2].mean()  # painted blue

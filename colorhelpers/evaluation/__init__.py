@@ -4,7 +4,7 @@
 
 from colorhelpers.evaluation.ablation import Variant, ablation_variants, format_table, run_of, run_variants
 from colorhelpers.evaluation.browser import EpochBrowser, previewed_paths
-from colorhelpers.evaluation.diagnostics import saturation_sweep, worst_images
+from colorhelpers.evaluation.diagnostics import failure_pictures, saturation_sweep, worst_images
 from colorhelpers.evaluation.trained import (
     SHIPPED_LINEART_RUN,
     SHIPPED_RUN,
@@ -17,6 +17,6 @@ from colorhelpers.evaluation.trained import (
 )
 
 __all__ = ["SHIPPED_LINEART_RUN", "SHIPPED_RUN", "EpochBrowser", "Variant", "ablation_variants",
-           "evaluate_run", "evaluation_images", "previewed_paths", "format_table", "load_generator",
-           "open_run", "run_of", "run_variants", "saturation_sweep",
+           "evaluate_run", "evaluation_images", "failure_pictures", "previewed_paths", "format_table",
+           "load_generator", "open_run", "run_of", "run_variants", "saturation_sweep",
            "ship_run", "shipped_run", "worst_images"]

@@ -5,7 +5,7 @@ buy good scores by painting dully (the gray answer is never far from any color),
 be confidently wrong on a few images. `saturation_sweep` scores one generator at several
 saturations (the `--saturation` option of `colorize`), so the trade-off between faithful and
 colorful is measured rather than guessed; `worst_images` finds the held-out images it colors
-worst and says, from the pixels, what went wrong in each.
+worst and says, from the pixels, what went wrong in each; `failure_pictures` shows them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from skimage.color import deltaE_ciede2000
 
 from colorhelpers.color.lab import denormalize_lab
 from colorhelpers.scoring.metrics import evaluate_generator, predict_ab
+from colorhelpers.scoring.plotting import gray_output_truth
 
 #: A pixel this far from the truth (CIEDE2000) counts as wrong in a failure's description.
 WRONG_PIXEL_DE = 10.0
@@ -103,16 +104,22 @@ class Failure:
 
 
 def worst_images(generator: keras.Model, l_norm: np.ndarray, ab_true: np.ndarray,
-                 count: int = 4, saturation: float = 1.0) -> list[Failure]:
-    """The `count` images of a scaled batch with the highest CIEDE2000, worst first."""
+                 count: int = 4, saturation: float = 1.0, against_gray: bool = False) -> list[Failure]:
+    """The `count` images of a scaled batch with the highest CIEDE2000, worst first.
+
+    With `against_gray`, ranked instead by how far each is behind the gray answer (its
+    CIEDE2000 minus gray's): on art unlike the training set the hardest pictures are often
+    still better than gray, and the ones the network made worse are the failures to see.
+    """
     ab_pred = np.clip(predict_ab(generator, l_norm) * saturation, -1.0, 1.0)
     lab_true = denormalize_lab(l_norm, ab_true).numpy()
     lab_pred = denormalize_lab(l_norm, ab_pred).numpy()
     lab_gray = denormalize_lab(l_norm, np.zeros_like(ab_true)).numpy()
     error = deltaE_ciede2000(lab_true, lab_pred, channel_axis=-1)
     gray_error = deltaE_ciede2000(lab_true, lab_gray, channel_axis=-1).mean(axis=(1, 2))
+    badness = error.mean(axis=(1, 2)) - (gray_error if against_gray else 0.0)
     failures = []
-    for i in np.argsort(-error.mean(axis=(1, 2)))[:count]:
+    for i in np.argsort(-badness)[:count]:
         wrong = error[i] > WRONG_PIXEL_DE
         pairs = Counter(zip((color_name(a, b) for a, b in lab_true[i][wrong][:, 1:]),
                             (color_name(a, b) for a, b in lab_pred[i][wrong][:, 1:])))
@@ -120,3 +127,14 @@ def worst_images(generator: keras.Model, l_norm: np.ndarray, ab_true: np.ndarray
         failures.append(Failure(int(i), float(error[i].mean()), float(gray_error[i]),
                                 float(wrong.mean()), true_color, painted_color))
     return failures
+
+
+def failure_pictures(generator: keras.Model, l_norm: np.ndarray, ab_true: np.ndarray,
+                     failures: Sequence[Failure]) -> list[list[np.ndarray]]:
+    """A row of uint8 RGB pictures per failure: gray input, the generator's output, truth."""
+    rows = []
+    for failure in failures:
+        i = slice(failure.index, failure.index + 1)
+        rows.append([image[0] for image in gray_output_truth(l_norm[i], predict_ab(generator, l_norm[i]),
+                                                             ab_true[i])])
+    return rows
