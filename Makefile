@@ -53,11 +53,11 @@ screenshots: setup
 sync: setup
 	$(VENV)/bin/jupytext --sync $(SCRIPTS)
 
-# Re-execute the notebooks in place on the bundled data: these outputs are what readers see.
+# Re-execute in place, on the bundled data, the notebooks whose inputs changed (their code, the
+# package modules they import, the data and models they read: notebooks/inputs.json), printing
+# each one's time and the total; FORCE=1 executes them all. These outputs are what readers see.
 execute: setup
-	for nb in $(NOTEBOOKS); do \
-	  TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=1800 $$nb || exit 1; done
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m colorhelpers.series $(if $(FORCE),--force)
 
 # Fails when a notebook and its script disagree (compares the script jupytext would write).
 check-sync: setup

@@ -20,34 +20,10 @@ from colorhelpers import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
-from colorhelpers.color import rgb_to_lab  # noqa: E402
-from colorhelpers.colorize import FITS, colorize_rgb  # noqa: E402
+from colorhelpers.colorize import FITS  # noqa: E402
+from colorhelpers.colorize.shapes import compare_fits, shape_test_images  # noqa: E402
 from colorhelpers.data import decode_rgb  # noqa: E402
 from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
-from colorhelpers.scoring import ciede2000, psnr  # noqa: E402
-
-
-def test_images(paths: list[Path]) -> dict[str, list[np.ndarray]]:
-    """Wide, tall and padded-tall images (float RGB) made from consecutive pairs of `paths`."""
-    images = [np.asarray(decode_rgb(str(p))) for p in paths]
-    pairs = list(zip(images[0::2], images[1::2]))
-    white = np.ones_like(images[0])
-    return {
-        "wide (two side by side)": [np.concatenate(pair, axis=1) for pair in pairs],
-        "tall (one above the other)": [np.concatenate(pair, axis=0) for pair in pairs],
-        "tall (one on white)": [np.concatenate([a, white], axis=0) for a, _ in pairs],
-    }
-
-
-def scores(outputs: list[np.ndarray], truths: list[np.ndarray]) -> tuple[float, float]:
-    """Mean CIEDE2000 and PSNR of uint8 outputs against float truths."""
-    de, db = [], []
-    for out, truth in zip(outputs, truths):
-        out = out.astype(np.float32)[None] / 255.0
-        truth = truth[None].astype(np.float32)
-        de.append(ciede2000(rgb_to_lab(out).numpy(), rgb_to_lab(truth).numpy())[0])
-        db.append(psnr(out, truth)[0])
-    return float(np.mean(de)), float(np.mean(db))
 
 
 def main() -> None:
@@ -62,13 +38,11 @@ def main() -> None:
     print(f"| images | count | gray answer | {' | '.join(FITS)} |")
     print("| --- | ---: | ---: |" + " ---: |" * len(FITS))
     for data in args.data:
-        for name, truths in test_images(evaluation_images(data)).items():
-            # saturation 0 is the gray answer: the input's own gray, as colorize writes it
-            cells = [scores([colorize_rgb(generator, t, size, saturation=0.0) for t in truths], truths)]
-            cells += [scores([colorize_rgb(generator, t, size, fit=fit) for t in truths], truths)
-                      for fit in FITS]
+        images = [np.asarray(decode_rgb(str(p))) for p in evaluation_images(data)]
+        for name, truths in shape_test_images(images).items():
+            cells = compare_fits(generator, truths, size).values()  # the gray answer, then each fit
             print(f"| {data.name}: {name} | {len(truths)} | "
-                  + " | ".join(f"{de:.2f} / {db:.2f}" for de, db in cells) + " |")
+                  + " | ".join(f"{de:.2f} / {db:.2f}" for de, db in (c.mean(axis=0) for c in cells)) + " |")
 
 
 if __name__ == "__main__":

@@ -30,9 +30,13 @@ from colorhelpers import import_tensorflow_quietly
 _IMPORTED = time.perf_counter()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import_tensorflow_quietly()  # before colorhelpers.training, which imports TensorFlow
+from colorhelpers import series  # noqa: E402
 
-from colorhelpers.training.config import TrainConfig  # noqa: E402
-from colorhelpers.training.runs import recipe_hash, run_name, short_hash  # noqa: E402
+if os.environ.get(series.RECORD_ENV):  # `make execute` notes what the notebook reads
+    series.record_inputs()
+
+from colorhelpers.training.config import TrainConfig, at_budget  # noqa: E402
+from colorhelpers.training.runs import recipe_hash, run_key, short_hash  # noqa: E402
 
 #: Environment variable that switches the notebooks to the tiny fixture dataset.
 FIXTURE_ENV = "COLORGAN_FIXTURE"
@@ -49,6 +53,14 @@ NOTEBOOK_SEED = 0
 #: The data the notebooks train on (all of its train/ folder), and the tests' slice of it.
 DEFAULT_DATA = REPO_ROOT / "data" / "anime"
 FIXTURE_DATA = REPO_ROOT / "data" / "fixture"
+#: Bundled sets of other drawings, for pretraining (notebook 07): another domain than anime.
+PRETRAINING_DATA = (REPO_ROOT / "data" / "characters", REPO_ROOT / "data" / "cartoons")
+
+#: The budget of the variant studies (notebooks 06-08): a third of the epochs at half the size,
+#: about a tenth of a full run's time; docs/study-budget.md compares its ranking with 30 epochs
+#: at 128 px.
+STUDY_EPOCHS = 10
+STUDY_SIZE = 64
 
 _started: float | None = None  # when the notebook started: the import, or a later set-up
 
@@ -77,20 +89,39 @@ class TutorialSettings:
 
     def data_hash(self) -> str:
         """A short hash of the names and sizes of the files in train/ and heldout/."""
-        listing = [f"{folder.name}/{p.name}\t{p.stat().st_size}"
-                   for folder in (self.train_dir, self.heldout_dir) for p in data_files(folder)]
-        return short_hash("\n".join(listing))
+        return folders_hash([self.train_dir, self.heldout_dir])
 
     @property
     def data_runs(self) -> Path:
         """The folder of the runs trained on this data: `<runs>/<data>-<data hash>`."""
-        return self.runs_dir / f"{self.train_dir.parent.name}-{self.data_hash()}"
+        return self.runs_for_data(self.train_dir.parent.name, [self.train_dir, self.heldout_dir])
 
-    def run_for(self, config: TrainConfig, name: str = "notebooks") -> Path:
+    def runs_for_data(self, name: str, folders: list[Path]) -> Path:
+        """The folder of the runs trained on other data (notebook 07 pretrains on other
+        drawings): `<runs>/<name>-<hash of the folders' file names and sizes>`."""
+        return self.runs_dir / f"{name}-{folders_hash(folders)}"
+
+    def pretraining_paths(self) -> list[Path]:
+        """The training images of the bundled sets that are not anime, DiceBear characters and
+        clip-art cartoons (notebook 07 pretrains an encoder on them); every 64th in fixture mode."""
+        from colorhelpers.data.files import find_images
+
+        paths = [p for folder in PRETRAINING_DATA for p in find_images(folder / "train")]
+        return paths[::64] if self.fixture else paths
+
+    def pretraining_run_for(self, config: TrainConfig) -> Path:
+        """The run directory of `config` trained on `pretraining_paths`, named by that data
+        and the recipe: `<runs>/characters+cartoons-<data hash>/<kind>-<recipe hash>`."""
+        folders = [folder / split for folder in PRETRAINING_DATA for split in ("train", "heldout")]
+        name = "+".join(folder.name for folder in PRETRAINING_DATA) + ("-fixture" if self.fixture else "")
+        return self.runs_for_data(name, folders) / run_key(config)
+
+    def run_for(self, config: TrainConfig) -> Path:
         """The run directory of `config` trained on this data, named by what trains it:
-        `<runs>/<data>-<data hash>/<name>-<recipe hash>`. Another recipe or other data is
-        another folder, so a finished run is reused only for the same data and recipe."""
-        return self.data_runs / run_name(name, config)
+        `<runs>/<data>-<data hash>/<kind>-<recipe hash>`. Another recipe or other data is
+        another folder; every notebook asking for the same recipe gets the same run, so it
+        is trained once (by the first notebook that needs it) and read after that."""
+        return self.data_runs / run_key(config)
 
     @property
     def run_dir(self) -> Path:
@@ -102,6 +133,22 @@ class TutorialSettings:
         """Where notebooks 06-08 keep the runs of the variants they compare (`run_of` names
         each by its recipe): the same folder as notebook 04's run, so the data is the same."""
         return self.data_runs
+
+    @property
+    def study_config(self) -> TrainConfig:
+        """The default recipe at the studies' budget (`STUDY_EPOCHS` epochs at `STUDY_SIZE`
+        px): notebooks 06-08 train their variants at it, so that a study takes minutes.
+        In fixture mode it is the fixture's recipe, already small."""
+        if self.fixture:
+            return self.config
+        return at_budget(self.config, STUDY_EPOCHS, STUDY_SIZE)
+
+
+def folders_hash(folders: list[Path]) -> str:
+    """A short hash of the names and sizes of the files in `folders`: which data it is."""
+    listing = [f"{folder.name}/{p.name}\t{p.stat().st_size}"
+               for folder in folders for p in data_files(folder)]
+    return short_hash("\n".join(listing))
 
 
 def in_fixture_mode() -> bool:
@@ -188,9 +235,12 @@ def notebook_setup() -> TutorialSettings:
 
 def elapsed() -> str:
     """How long the notebook has run since its set-up cell, and on what: the last cell of
-    every notebook prints it, so run times are measured, not promised."""
+    every notebook prints it, so run times are measured, not promised. Under `make execute`
+    it also hands over what the notebook read (`colorhelpers.series`)."""
     import tensorflow as tf
 
+    if os.environ.get(series.RECORD_ENV):
+        series.save_recorded_inputs(os.environ[series.RECORD_ENV])
     seconds = time.perf_counter() - (_IMPORTED if _started is None else _started)
     gpus = len(tf.config.list_physical_devices("GPU"))
     minutes, rest = divmod(round(seconds), 60)

@@ -30,8 +30,9 @@
 #
 # **Run time:** measured, not typed in: the table below has the minutes each run trained,
 # and the last cell prints how long this notebook took, on how many CPU cores and GPUs.
-# Two runs are new here (the third is notebook 04's); a finished run of the same recipe on
-# the same data is read, not trained again, so after notebook 08 nothing trains here.
+# The three runs train at the studies' small budget (below); a finished run of the same
+# recipe on the same data is read, not trained again, so notebooks 07 and 08 read this
+# notebook's default run instead of training it again.
 
 # %% [markdown]
 # Set-up: one call quiets TensorFlow's start-up log, seeds every random generator (same
@@ -45,8 +46,8 @@ settings = notebook_setup()
 
 from colorhelpers.models import noise
 
-config = settings.config
-print(f"image size: {config.image_size} px")
+config = settings.study_config  # the default recipe at the studies' budget (below)
+print(f"image size: {config.image_size} px, {config.epochs} epochs")
 
 # %% [markdown]
 # Besides the module taught: notebook 08's way of training variants side by side, the data
@@ -63,6 +64,7 @@ from colorhelpers.data import eval_batches, find_images
 from colorhelpers.evaluation import Variant, format_table, load_generator, run_of, run_variants
 from colorhelpers.models import build_generator
 from colorhelpers.scoring import show_image_table, to_uint8
+from colorhelpers.training.config import at_budget
 
 tf.get_logger().setLevel("ERROR")  # several runs in one process: TF warns of harmless "retracing"
 
@@ -115,16 +117,25 @@ print("input:", generator.input.shape, " after the noise layer:",
 # ## Three ways to train, same budget
 #
 # We train the default recipe (dropout only), the noise channel instead of dropout (the
-# textbook conditional GAN), and both together, on notebook 04's images. Each run goes to
-# its own folder under `settings.variants_dir`, named by its recipe (`run_of`), so it is
-# reused only by the same recipe on the same data; the default recipe's run is the one
-# notebook 04 trained.
+# textbook conditional GAN), and both together, on notebook 04's images. A comparison
+# needs the same budget for every variant, not a big one: the studies of notebooks 06-08
+# train each variant for a third of the epochs at half the size (`settings.study_config`,
+# built by `at_budget`, which keeps the warm-up's and the decay's share of the epochs),
+# about a tenth of a full run's time. `docs/study-budget.md` trains the same variants at
+# both budgets and compares their rankings.
+
+# %%
+show_source(at_budget)
+
+# %% [markdown]
+# Each run goes to its own folder under `settings.variants_dir`, named by its recipe alone
+# (`run_of`), so it is reused by the same recipe on the same data, whichever notebook asks.
 
 # %%
 train_paths = settings.train_paths()  # the images of notebook 04
 heldout_paths = find_images(settings.heldout_dir)
 variants = [
-    Variant("dropout (default)", config, settings.run_dir),
+    Variant("dropout (default)", config),
     Variant("noise channel instead", config.replace(noise_channel=True, dropout=0.0)),
     Variant("+ noise channel", config.replace(noise_channel=True)),
 ]
@@ -202,7 +213,7 @@ plt.show()
 # ## What noise does to the scores
 #
 # The four held-out scores of notebook 05 after the same number of epochs, and the
-# training time:
+# training time (a run read from disk counts the minutes it trained for):
 
 # %%
 print(format_table(table))

@@ -165,7 +165,7 @@ from colorhelpers.training import LINEART_RECIPE, describe_schedule, train  # no
 
 print(LINEART_RECIPE)
 config = settings.config.replace(**LINEART_RECIPE)
-run_dir = settings.run_for(config, "lineart")
+run_dir = settings.run_for(config)
 print(describe_schedule(config))
 rows = train(settings.train_paths(), heldout_paths, run_dir, config, verbose=0)
 run = open_run(run_dir)
@@ -205,9 +205,10 @@ show_source(road._analyser)
 # faint pencil stroke where the artist inked a line. So a drawing shrinks keeping its ink
 # (`keep_ink`, on by default for a line-art model): every block of pixels first becomes its
 # darkest one, then the area average does the rest. It was chosen on training portraits at
-# 256 and 512 px with hints (`bench.lineart --size`), where it helped at every hint ratio; how
-# much it changes colors without hints depends on the trained model, so the cell below
-# measures this notebook's own.
+# 256 and 512 px with hints (`bench.lineart --size`), where it helped at every hint ratio.
+# Line art is colored with hints more than without (the automatic colors of a drawing are a
+# guess, as in notebook 09), and without hints the effect depends on the trained model, so
+# the cell below measures this notebook's own model both ways.
 
 # %%
 from colorhelpers.colorize import grid  # noqa: E402
@@ -215,10 +216,11 @@ from colorhelpers.colorize import grid  # noqa: E402
 show_source(grid.shrink)
 
 # %% [markdown]
-# Held-out characters drawn in the unseen style at twice their size, colored with no hints
-# down the whole road, once with the drawing averaged down (`keep_ink=False`) and once with
-# its ink kept (the default): what the network sees of one, and how far the colors land
-# from the truth at that size.
+# Held-out characters drawn in the unseen style at twice their size, colored down the whole
+# road with 10 simulated hints each (notebook 09's protocol, filled by region as below) and
+# with none, once with the drawing averaged down (`keep_ink=False`) and once with its ink
+# kept (the default): what the network sees of one, and how far the colors land from the
+# truth at that size.
 
 # %%
 def doubled(picture: np.ndarray) -> np.ndarray:
@@ -230,21 +232,26 @@ def doubled(picture: np.ndarray) -> np.ndarray:
 big_truths = [doubled(t) for t in truths]
 big_drawings = [lines.unseen_line_art(t) for t in big_truths]
 first = full_resolution(big_drawings[0][None])[0]
+big_hints = [simulate_hints(t, 10, np.random.default_rng(i)) for i, t in enumerate(big_truths)]
 seen, error = {}, {}
 for keep_ink in (False, True):
     name = "ink kept" if keep_ink else "averaged"
     seen[name] = grid.shrink(first, config.image_size, config.image_size, keep_ink)[0, ..., 0].numpy()
-    colored = [Colorizer(generator, config.image_size, keep_ink=keep_ink).still(d) for d in big_drawings]
-    error[name] = np.mean([metrics.ciede2000(rgb2lab(c[None] / 255.0), rgb2lab(t[None] / 255.0))
-                           for c, t in zip(colored, big_truths)])
+    shrinking = Colorizer(generator, config.image_size, keep_ink=keep_ink)
+    for hinted in (False, True):
+        colored = [shrinking.still(d, LineArtGuide(h, fill="regions") if hinted else None)
+                   for d, h in zip(big_drawings, big_hints)]
+        error[name, hinted] = np.mean([metrics.ciede2000(rgb2lab(c[None] / 255.0), rgb2lab(t[None] / 255.0))
+                                       for c, t in zip(colored, big_truths)])
 show_images([np.repeat((seen[name][..., None] + 1) / 2, 3, -1) for name in seen],
             [f"network input, {name}" for name in seen], width=3)
 plt.show()
 for name in seen:
     print(f"{name}: {np.mean(seen[name] <= 0):.1%} of the pixels the network sees are at least half ink; "
-          f"CIEDE2000 of the colors {error[name]:.2f}")
-better = "keeping the ink" if error["ink kept"] < error["averaged"] else "averaging"
-print(f"on drawings twice the model's size, {better} gives the closer colors")
+          f"CIEDE2000 with 10 hints {error[name, True]:.2f}, without hints {error[name, False]:.2f}")
+for hinted, label in ((True, "with 10 hints"), (False, "without hints")):
+    better = "keeping the ink" if error["ink kept", hinted] < error["averaged", hinted] else "averaging"
+    print(f"on drawings twice the model's size, {label}, {better} gives the closer colors")
 
 # %% [markdown]
 # Held-out characters drawn in the trained style (XDoG) and in the unseen one, colored with
@@ -394,7 +401,8 @@ print(elapsed())
 # * On the road the shown lightness is the smaller of the prediction and the drawing's: the
 #   lines stay as drawn.
 # * A drawing larger than the model shrinks keeping its ink, so the network sees lines as dark
-#   as those it learned from.
+#   as those it learned from; the lines printed in that section say what that changes here,
+#   with hints and without.
 # * Hints fill the regions the lines close, flat; the table above says how that compares with
 #   propagating them as on a gray picture.
 #

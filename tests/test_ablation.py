@@ -38,7 +38,8 @@ def test_each_variant_changes_only_its_ingredient(tmp_path):
     assert changed_fields(variants["+ noise channel"].config, default) == {"noise_channel"}
     assert changed_fields(variants["pix2pix's widths"].config, default) == {"generator_max_filters"}
     assert variants["pix2pix's widths"].config.generator_max_filters == 8 * default.generator_filters
-    assert len({v.slug for v in variants.values()}) == len(variants)  # one folder each
+    trained = [v for v in variants.values() if v.config is not None]
+    assert len({run_of(v, tmp_path).root for v in trained}) == len(trained)  # one folder each
 
 
 def test_an_l1_only_default_gets_the_gan_as_its_variant():
@@ -84,8 +85,10 @@ def test_finished_variants_are_read_not_trained_again(study, fixture_train, fixt
 def test_a_variant_folder_is_named_by_its_recipe(tmp_path):
     tiny, other = Variant("tiny", TINY), Variant("tiny", TINY.replace(epochs=3))
     assert run_of(tiny, tmp_path).root.parent == tmp_path
-    assert run_of(tiny, tmp_path).root.name.startswith("tiny-")
+    assert run_of(tiny, tmp_path).root.name.startswith("gray-")
     assert run_of(tiny, tmp_path) == run_of(Variant("tiny", TrainConfig.from_json(TINY.to_json())), tmp_path)
+    # Another name for the same recipe is the same run: notebooks 04, 06, 07 and 08 share runs.
+    assert run_of(Variant("the default, as 06 calls it", TINY), tmp_path) == run_of(tiny, tmp_path)
     assert run_of(tiny, tmp_path) != run_of(other, tmp_path)  # another recipe: never the same run
     assert run_of(Variant("tiny", TINY, tmp_path / "mine"), tmp_path).root == tmp_path / "mine"
 

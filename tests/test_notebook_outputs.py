@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from colorhelpers import series
 from colorhelpers.tutorial import fingerprint, tutorial_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,15 +37,7 @@ FINGERPRINT = re.compile(r"^fingerprint: (.+)$", re.MULTILINE)
 
 def output_text(path: Path) -> str:
     """All text the notebook's code cells printed or displayed (images left out)."""
-    parts = []
-    for cell in json.loads(path.read_text())["cells"]:
-        for output in cell.get("outputs", []):
-            parts.append("".join(output.get("text", "")))
-            parts.append("\n".join(output.get("traceback", [])))  # errors
-            for kind, value in output.get("data", {}).items():
-                if kind.startswith("text/"):
-                    parts.append("".join(value))
-    return "\n".join(parts)
+    return series.output_text(json.loads(path.read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +68,43 @@ def test_committed_outputs_show_no_machine_path(path):
         pytest.skip(f"outputs predate the fix ({NOT_YET_REEXECUTED[path.stem]})")
     found = sorted({match.group(0) for match in MACHINE_PATHS.finditer(output_text(path))})
     assert not found, f"{path.name} shows paths of the machine it ran on: {found}"
+
+
+#: A row of `evaluation.ablation.format_table`: a name, then PSNR, CIEDE2000, AuC, colorfulness, minutes.
+TABLE_ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<scores>\d+\.\d+\s+\d+\.\d+\s+\d\.\d+\s+\d+\.\d+\s+\d+\.\d+)$",
+                       re.MULTILINE)
+
+
+def committed(stem: str) -> str:
+    return output_text(next(p for p in NOTEBOOKS if p.stem == stem))
+
+
+def table_rows(stem: str) -> dict[str, str]:
+    """{variant: its printed scores} of every variant table a notebook printed."""
+    return {m["name"]: " ".join(m["scores"].split()) for m in TABLE_ROW.finditer(committed(stem))}
+
+
+def test_notebooks_04_and_05_print_the_same_figures_of_the_default_run():
+    epochs = re.findall(r"^\s*(\d+)\s+\d\.\d+ \|\s+\d+\.\d+\s+(\d+\.\d+)\s", committed("04_training"),
+                        re.MULTILINE)
+    assert len(epochs) >= 2, "notebook 04 prints no per-epoch table"
+    best = min(epochs, key=lambda e: float(e[1]))
+    shown = re.search(r"best CIEDE2000: epoch (\d+) \((\d+\.\d+)\); last epoch: (\d+\.\d+)",
+                      committed("05_evaluation"))
+    assert shown, "notebook 05 prints no best and last epoch"
+    assert (shown[1], shown[2], shown[3]) == (best[0], best[1], epochs[-1][1])
+
+
+def test_the_studies_print_the_same_figures_of_the_runs_they_share():
+    studies = ("06_training_with_noise", "07_pretrained_encoder", "08_ablation")
+    rows = {stem: table_rows(stem) for stem in studies}
+    default = {rows["06_training_with_noise"].get("dropout (default)"),
+               rows["07_pretrained_encoder"].get("from scratch (default)"),
+               rows["08_ablation"].get("colorgan default")}
+    assert len(default) == 1 and None not in default, default
+    assert rows["06_training_with_noise"]["+ noise channel"] == rows["08_ablation"]["+ noise channel"]
+    # Notebook 04's critic comparison trains the conditional critic as notebook 08's "without warm-up".
+    critic = re.search(r"^conditional \(pix2pix\)\s+PSNR (\S+)\s+CIEDE2000 (\S+)\s+AuC (\S+)\s+"
+                       r"colorfulness (\S+)", committed("04_training"), re.MULTILINE)
+    without_warmup = rows["08_ablation"]["without warm-up"].split()[:4]
+    assert critic and list(critic.groups()) == without_warmup

@@ -32,7 +32,8 @@ def test_runs_are_found_by_data_and_recipe(tmp_path, monkeypatch):
     assert settings.run_dir.parent == settings.variants_dir == settings.data_runs
     assert settings.run_dir == tutorial_settings(fixture=True).run_dir  # stable
     assert settings.run_for(settings.config.replace(epochs=3)) != settings.run_dir  # another recipe
-    assert settings.run_for(settings.config, "other") != settings.run_dir
+    # The same recipe is the same run, whoever asks for it: notebooks share runs.
+    assert settings.run_for(TrainConfig.from_json(settings.config.to_json())) == settings.run_dir
     # Other data (one file one byte longer) is another folder, and another fingerprint.
     data = shutil.copytree(REPO_ROOT / "data" / "fixture", tmp_path / "fixture")
     changed = dataclasses.replace(settings, train_dir=data / "train", heldout_dir=data / "heldout")
@@ -60,3 +61,27 @@ def test_setup_prints_the_fingerprint_and_relative_folders(tmp_path, monkeypatch
     assert str(tmp_path) not in printed and str(REPO_ROOT) not in printed
     assert re.fullmatch(r"this notebook ran for (\d+ min \d\d s|[0-9.]+ s) \(from its set-up cell\)"
                         r" on \d+ CPU cores and (no|\d+) GPUs?", tutorial.elapsed())
+
+
+def test_the_studies_train_the_default_recipe_on_a_smaller_budget():
+    real, fixture = tutorial_settings(fixture=False), tutorial_settings(fixture=True)
+    study = real.study_config
+    assert (study.epochs, study.image_size) == (tutorial.STUDY_EPOCHS, tutorial.STUDY_SIZE)
+    assert study.warmup_epochs == study.epochs  # the default's share of L1-only epochs, all
+    assert study.replace(epochs=real.config.epochs, image_size=real.config.image_size,
+                         warmup_epochs=real.config.warmup_epochs,
+                         decay_epochs=real.config.decay_epochs) == real.config  # nothing else changes
+    assert real.run_for(study) != real.run_dir
+    assert fixture.study_config == fixture.config  # the fixture's recipe is already small
+
+
+def test_pretraining_runs_are_named_by_their_own_data(tmp_path, monkeypatch):
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path))
+    real, fixture = tutorial_settings(fixture=False), tutorial_settings(fixture=True)
+    paths = real.pretraining_paths()
+    assert {p.parent.parent.name for p in paths} == {"characters", "cartoons"}
+    assert all(p.parent.name == "train" for p in paths)
+    assert fixture.pretraining_paths() == paths[::64]
+    run = real.pretraining_run_for(real.study_config)
+    assert run.parent.parent == tmp_path and run.parent.name.startswith("characters+cartoons-")
+    assert run.parent != real.data_runs and run != fixture.pretraining_run_for(real.study_config)

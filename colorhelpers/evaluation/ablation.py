@@ -5,15 +5,14 @@ Taught in notebooks/08_ablation.
 Each variant is a `TrainConfig` (or None for the gray answer, ab = 0, which needs no
 training). `run_variants` trains each one into its own run directory under one folder and
 collects the last epoch's held-out scores and the training time into a table. A variant's
-folder is named by its recipe (`run_of`: its name and a hash of its config), and the
-notebooks give every data set a folder of its own (`TutorialSettings.variants_dir`), so a
-finished run is read, not trained again, only when the same recipe trained it on the same
-data: the notebooks that share variants (06, 07 and 08) train each of them once.
+folder is named by its recipe alone (`run_of`: `runs.run_key`), and the notebooks give
+every data set a folder of its own (`TutorialSettings.data_runs`), so a finished run is
+read, not trained again, whenever the same recipe trained it on the same data, whatever the
+variant is called: the notebooks that share variants (06, 07 and 08) train each of them once.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from colorhelpers.scoring.metrics import evaluate_generator, predict_ab
 from colorhelpers.scoring.plotting import gray_output_truth, tile
 from colorhelpers.training.config import TrainConfig
 from colorhelpers.training.loop import train
-from colorhelpers.training.runs import RunDirectory, run_name
+from colorhelpers.training.runs import RunDirectory, run_key
 
 #: The scores of a table row, in the order the notebooks print them.
 SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
@@ -36,22 +35,13 @@ SCORES = ("psnr", "ciede2000", "auc", "colorfulness_ratio")
 class Variant:
     """A named recipe; `config=None` stands for the gray answer (no model at all).
 
-    `run_dir` places its run somewhere other than `<root>/<slug>-<recipe hash>` (for
-    instance the run that notebook 04 or `make train` already trained with the same config).
+    `run_dir` places its run somewhere other than `<root>/<run_key>` (for instance a run
+    that `make train` already trained with the same config).
     """
 
     name: str
     config: TrainConfig | None
     run_dir: Path | None = None
-
-    @property
-    def slug(self) -> str:
-        """The variant's run-directory name: its name in lower case, words joined by '-'.
-
-        >>> Variant("+ VGG-16 encoder", None).slug
-        'vgg-16-encoder'
-        """
-        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
 
 
 def ablation_variants(default: TrainConfig, default_run: Path | None = None) -> list[Variant]:
@@ -102,9 +92,9 @@ def run_variants(
 
 
 def run_of(variant: Variant, root: Path | str) -> RunDirectory:
-    """The run directory of a variant: `variant.run_dir`, else `<root>/<slug>-<recipe hash>`
-    (`runs.run_name`), so a changed recipe trains into a new folder instead of reusing one."""
-    return RunDirectory(variant.run_dir or Path(root) / run_name(variant.slug, variant.config))
+    """The run directory of a variant: `variant.run_dir`, else `<root>/<run_key>`, so a
+    changed recipe trains into a new folder and the same recipe under another name does not."""
+    return RunDirectory(variant.run_dir or Path(root) / run_key(variant.config))
 
 
 def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarray,

@@ -16,6 +16,7 @@ much of a result comes from the pretrained features rather than from VGG-16's sh
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -39,6 +40,14 @@ VGG16_MEAN_BGR = (103.939, 116.779, 123.68)
 
 class PretrainedWeightsWarning(UserWarning):
     """Pretrained weights could not be had; the model goes on with random ones."""
+
+
+def cached_imagenet_vgg16_weights(cache_dir: Path | str | None = None) -> Path | None:
+    """VGG-16's ImageNet weights if an earlier `imagenet_vgg16_weights` left them in the cache
+    (`cache_dir`/models, by default Keras' own), else None; never downloads."""
+    root = Path(cache_dir) if cache_dir else Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    path = root / "models" / Path(VGG16_WEIGHTS_URL).name
+    return path if path.is_file() else None
 
 
 def imagenet_vgg16_weights(

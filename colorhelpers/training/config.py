@@ -65,6 +65,10 @@ class TrainConfig:
     # an exponential moving average of the generator's weights with this momentum per step
     # (Adam's `use_ema`), not from the last step's. Line art uses it (LINEART_RECIPE).
     generator_average: float = 0.0
+    # Transfer (notebook 07): a finished run whose generator's encoder (the down path of the
+    # U-Net) starts this one; a path relative to the folder holding this run, so that
+    # config.json, and the recipe's hash, say which run it was.
+    encoder_from: str = ""
     # Data. "gray": L in, ab out (the input's lightness is kept); "lineart": line art made
     # from each image (`colorhelpers.data.lines`) in, L and ab out (notebook 11).
     kind: str = _shape("gray")
@@ -98,6 +102,8 @@ class TrainConfig:
             raise ValueError("line art trains the U-Net encoder only")
         if not 0.0 <= self.generator_average < 1.0:
             raise ValueError(f"generator_average must be in [0, 1), got {self.generator_average}")
+        if self.encoder_from and self.encoder != "unet":
+            raise ValueError("encoder_from starts a U-Net encoder; the vgg16 encoder has encoder_weights")
         if self.precision not in ("float32", "mixed_float16", "mixed_bfloat16"):
             raise ValueError(f"unknown precision {self.precision!r}")
 
@@ -135,7 +141,7 @@ KINDS = ("gray", "lineart")
 #: Fields added after runs were named by the hash of their config.json (`runs.recipe_hash`), with
 #: the value that trains as before they existed: at that value `to_json` leaves them out, so a
 #: recipe that does not use them keeps its hash, and its finished runs are found, not retrained.
-ADDED_FIELDS: dict[str, Any] = {"generator_average": 0.0}
+ADDED_FIELDS: dict[str, Any] = {"generator_average": 0.0, "encoder_from": ""}
 #: The line-art recipe: the default with these fields changed (notebook 11, `make train-lineart`).
 #: Its held-out CIEDE2000 swung from epoch to epoch without an average (epochs 21-30: 17.9 to
 #: 28.5, so the shipped epoch was luck); with one of momentum 0.99 (about 100 steps), 17.9 to
@@ -152,6 +158,23 @@ MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metada
 #: Fields a run cannot change when it resumes: the networks' shapes, and whether its checkpoint
 #: holds a moving average of the generator's weights (in the weights' place, between epochs).
 RESUME_FIELDS = (*MODEL_FIELDS, "generator_average")
+
+
+def at_budget(config: TrainConfig, epochs: int, image_size: int) -> TrainConfig:
+    """The same recipe on a smaller budget: fewer epochs at a smaller size, with the warm-up
+    and the learning-rate decay keeping their share of the epochs.
+
+    Notebooks 06-08 compare variants this way, so that a study costs minutes, not hours
+    (docs/study-budget.md compares its ranking with the full budget's).
+
+    >>> small = at_budget(TrainConfig(epochs=30, warmup_epochs=15, decay_epochs=10), 10, 64)
+    >>> small.epochs, small.warmup_epochs, small.decay_epochs, small.image_size
+    (10, 5, 3, 64)
+    """
+    share = epochs / config.epochs
+    return config.replace(epochs=epochs, image_size=image_size,
+                          warmup_epochs=round(min(config.warmup_epochs, config.epochs) * share),
+                          decay_epochs=round(config.decay_epochs * share))
 
 
 def describe_schedule(config: TrainConfig) -> str:

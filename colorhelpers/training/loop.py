@@ -35,7 +35,7 @@ from colorhelpers.training.checkpoints import keep_only_newest, make_checkpoint,
 from colorhelpers.training.config import TrainConfig
 from colorhelpers.training.distribute import describe_strategy, same_on_every_worker, worker_scratch
 from colorhelpers.training.gan import build_gan
-from colorhelpers.training.recipe import dtype_policy, generator_for, with_encoder_weights
+from colorhelpers.training.recipe import dtype_policy, generator_for, start_encoder_from, with_encoder_weights
 from colorhelpers.training.runs import (
     RunDirectory,
     disk_problem,
@@ -113,7 +113,8 @@ def _train_locked(
     data_options: dict,
 ) -> list[dict[str, float]]:
     remove_partial_files(run)  # left by a run that was killed or hit a full disk
-    if list(run.checkpoints.glob("ckpt-*.index")):
+    resuming = bool(list(run.checkpoints.glob("ckpt-*.index")))
+    if resuming:
         # Resuming: the encoder's weights are in the checkpoint, and config.json keeps
         # saying which ones the run started from.
         config, encoder_weights_file = config.replace(encoder_weights=run.read_config().encoder_weights), None
@@ -125,6 +126,8 @@ def _train_locked(
     with strategy.scope():
         gan = build_gan(config, encoder_weights_file)
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        if config.encoder_from and not resuming:
+            start_encoder_from(gan.generator, run.root.parent / config.encoder_from)
     checkpoint = make_checkpoint(gan, epoch)
     if run.checkpoints.is_dir():
         _, damaged = restore_newest_intact(checkpoint, run.checkpoints)

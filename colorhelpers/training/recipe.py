@@ -16,6 +16,7 @@ import keras
 from colorhelpers.models.pix2pix import build_discriminator, build_generator
 from colorhelpers.models.vgg16 import build_vgg16_generator, imagenet_vgg16_weights
 from colorhelpers.training.config import TrainConfig
+from colorhelpers.training.runs import RunDirectory, RunError
 
 
 @contextlib.contextmanager
@@ -79,3 +80,34 @@ def with_encoder_weights(config: TrainConfig) -> tuple[TrainConfig, Path | None]
         return config, None
     weights_file = imagenet_vgg16_weights()
     return (config, weights_file) if weights_file else (config.replace(encoder_weights="random"), None)
+
+
+def encoder_layers(generator: keras.Model) -> list[keras.layers.Layer]:
+    """The U-Net's encoder: its layers before the first upsampling (the down path)."""
+    layers = []
+    for layer in generator.layers:
+        if isinstance(layer, keras.layers.Conv2DTranspose):
+            break
+        layers.append(layer)
+    return layers
+
+
+def start_encoder_from(generator: keras.Model, source: Path) -> int:
+    """Copy the encoder of the last generator kept in the run directory `source` into
+    `generator` (built from a config with the same encoder widths); the decoder keeps its
+    fresh weights. Returns how many weights were copied; a RunError if `source` holds no
+    finished run or an encoder of another shape."""
+    run = RunDirectory(source)
+    if not run.config_file.exists() or not run.saved_epochs():
+        raise RunError(f"{source}: no trained run to take the encoder from; train it first")
+    with dtype_policy("float16"):  # each epoch's generator file holds float16 weights
+        trained = generator_for(run.read_config())
+    trained.load_weights(run.generator_weights(run.saved_epochs()[-1]))
+    copied = 0
+    for mine, theirs in zip(encoder_layers(generator), encoder_layers(trained), strict=True):
+        weights = theirs.get_weights()
+        if [w.shape for w in weights] != [w.shape for w in mine.get_weights()]:
+            raise RunError(f"{source}: its encoder has another shape than this run's ({mine.name})")
+        mine.set_weights([w.astype("float32") for w in weights])
+        copied += sum(w.size for w in weights)
+    return copied

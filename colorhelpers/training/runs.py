@@ -10,7 +10,8 @@ state of the two newest epochs while training, of the last one once finished, to
 extend) and `logs/` (TensorBoard). Every file is written under a temporary name in the same
 folder and renamed into place, so a run killed at any moment leaves each file either old or
 new, never half-written. A default run of 30 epochs at 128 px takes about 230 MB.
-`run_name` names a run directory by what trains it (the notebooks find runs by it).
+`run_key` names a run directory by what trains it, so the notebooks train each recipe once
+and share the run.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import fcntl
 import hashlib
 import io
 import os
-import re
 import shutil
 import warnings
 import zipfile
@@ -56,13 +56,16 @@ def recipe_hash(config: TrainConfig) -> str:
     return short_hash(config.to_json())
 
 
-def run_name(name: str, config: TrainConfig) -> str:
-    """A run directory's name that says what trains it: `name` as a slug, then `recipe_hash`.
+def run_key(config: TrainConfig) -> str:
+    """A run directory's name that says what trains it: the kind, then `recipe_hash`. Two
+    callers asking for the same recipe get the same run, another recipe never reuses it.
 
-    >>> run_name("+ noise channel", TrainConfig()).startswith("noise-channel-")
+    >>> run_key(TrainConfig()) == run_key(TrainConfig.from_json(TrainConfig().to_json()))
     True
+    >>> run_key(TrainConfig()).startswith("gray-"), run_key(TrainConfig(epochs=3)) == run_key(TrainConfig())
+    (True, False)
     """
-    return f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}-{recipe_hash(config)}"
+    return f"{config.kind}-{recipe_hash(config)}"
 
 
 class RunError(ValueError):
