@@ -278,11 +278,15 @@ def colorgan_kinds() -> tuple[bool, set[str]]:
     return True, {"lineart"} if "lineart" in text else set()
 
 
-def colorgan(lines: Path, hints: Path | None, out: Path, kind: str | None, run: Path | None) -> None:
-    """One `python -m colorhelpers colorize` call, in this process (TensorFlow loads once)."""
+def colorgan(lines: Path, hints: Path | None, out: Path, kind: str | None, run: Path | None,
+             extra: tuple[str, ...] = ()) -> None:
+    """One `python -m colorhelpers colorize` call, in this process (TensorFlow loads once).
+
+    `extra` holds further options as typed (`("--keyframe", "0:first.png")`).
+    """
     from colorhelpers.cli import main as colorgan_main
 
-    argv = ["colorize", "--input", str(lines), "--output", str(out)]
+    argv = ["colorize", "--input", str(lines), "--output", str(out), *extra]
     if hints is not None:
         argv += ["--hints", str(hints)]
     if kind is not None:
