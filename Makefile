@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # Every notebook is paired with a jupytext script of the same name.
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 
-.PHONY: setup train train-lineart test browser-test screenshots sync execute check-sync lint bench bench-lineart clean
+.PHONY: setup train train-lineart test browser-test screenshots pictures sync execute check-sync lint bench bench-lineart clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ train: setup
 # The line-art model (notebooks/11_line_art): line art drawn from the same characters in several
 # styles, L and ab out, each epoch kept as a moving average of the generator's weights
 # (LINEART_RECIPE); its last generator becomes the model `colorize --kind lineart` uses.
-# `python -m bench.lineart_sample` then redraws the README's picture of it.
+# `make pictures` then redraws the README's picture of it.
 train-lineart: setup
 	$(PY) -m colorhelpers train --data data/anime --out runs/lineart --kind lineart
 	$(PY) -m colorhelpers ship --run runs/lineart
@@ -48,6 +48,11 @@ browser-test: setup
 screenshots: setup
 	COLORGAN_BROWSER_RUNS=runs COLORGAN_UPDATE_SCREENSHOTS=1 TF_CPP_MIN_LOG_LEVEL=3 \
 	$(PY) -m pytest tests/test_browser*.py -q
+
+# Redraw the pictures of README.md and docs/ that the shipped models color, through the README's
+# own colorize commands (bench/doc_pictures.py; tests/test_doc_pictures.py fails when one is stale).
+pictures: setup
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.doc_pictures
 
 # Pair scripts and notebooks; after editing a script, `make sync execute` (sync keeps old outputs).
 sync: setup

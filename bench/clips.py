@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.clips [--run RUN_DIR] [--clips 12] [--frames 24] [--files 3]
                                     [--skip-quality] [--skip-speed]
 
-Quality (the issue's Measure section), with the shipped model unless `--run` names another:
+Quality, with the shipped model unless `--run` names another:
 for every 3rd image of data/cartoons/train (where `clips.flow`'s settings were chosen),
 data/characters/heldout and data/unseen-characters (a style never trained on), two clips
 (`colorhelpers.clips.motion`): "pan", the window make_clip.py moves (1, 2 px a frame, 96x128),
@@ -37,7 +37,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from colorhelpers import import_tensorflow_quietly  # noqa: E402
 
-#: The issue's targets.
+#: The goals these figures were measured against.
 TARGET_FPS = 15.0
 CHECKS = Path(__file__).resolve().parent.parent.parent / "shared" / "checks"
 SETS = {"cartoons (tuned)": "data/cartoons/train", "characters held out": "data/characters/heldout",

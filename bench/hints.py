@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from colorhelpers import import_tensorflow_quietly  # noqa: E402
 
-#: The issue's target: the median update after a click, in milliseconds.
+#: The goal: the median update after a click, in milliseconds.
 TARGET_MS = 100.0
 
 

@@ -63,8 +63,15 @@ def clips_of(folder: Path, count: int):
         yield "change", moving_clip(rgb, 24, 128, 96, change=pictures[(i + 1) % len(pictures)])
         partner = expression_partner(paths[i]) if str(folder) in EXPRESSION_SETS else None
         if partner is not None:
-            # The issue's case: the same character's sprite swapped for another expression's.
+            # A visual novel's case: the same character's sprite swapped for another expression's.
             yield "expression", moving_clip(rgb, 24, 128, 96, change=picture(partner), change_radius=None)
+
+
+def write_gif(frames: list[np.ndarray], path: Path) -> Path:
+    """uint8 RGB frames as an animated GIF at 80 ms a frame, the form a clip is colored in."""
+    images = [Image.fromarray(f) for f in frames]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=80, loop=0)
+    return path
 
 
 def colorize(colorizer, clip, keyframes: tuple[int, ...], work: Path) -> list[np.ndarray]:
@@ -73,9 +80,7 @@ def colorize(colorizer, clip, keyframes: tuple[int, ...], work: Path) -> list[np
     from colorhelpers.colorize import WorkingGrid, colorize_path, probe
     from colorhelpers.colorize.media import read_frames
 
-    gif = work / "clip.gif"
-    frames = [Image.fromarray(f) for f in clip.gray]
-    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=80, loop=0)
+    gif = write_gif(clip.gray, work / "clip.gif")
     info = probe(gif)
     if not keyframes:
         out = colorize_path(colorizer, gif, work / "auto", SteadyGuide())

@@ -94,7 +94,7 @@ RECOLORIZE_ARGS = "2,0.2,0"
 GMIC_FILTERS = {"gmic-smart": f"fx_colorize_lineart_smart {SMART_ARGS}",
                 "gmic-recolorize": f"fx_recolorize {RECOLORIZE_ARGS}"}
 
-#: The issue's targets.
+#: The goals these figures were measured against.
 TARGET_WHITE_SHARE = 0.5  # colorgan-lineart's CIEDE2000 at 10 % hints, at most this share of white's
 TARGET_RATIO = 0.10
 TARGET_SECONDS = 1.0  # to color one 512 px line drawing with hints
@@ -278,11 +278,15 @@ def colorgan_kinds() -> tuple[bool, set[str]]:
     return True, {"lineart"} if "lineart" in text else set()
 
 
-def colorgan(lines: Path, hints: Path | None, out: Path, kind: str | None, run: Path | None) -> None:
-    """One `python -m colorhelpers colorize` call, in this process (TensorFlow loads once)."""
+def colorgan(lines: Path, hints: Path | None, out: Path, kind: str | None, run: Path | None,
+             extra: tuple[str, ...] = ()) -> None:
+    """One `python -m colorhelpers colorize` call, in this process (TensorFlow loads once).
+
+    `extra` holds further options as typed (`("--keyframe", "0:first.png")`).
+    """
     from colorhelpers.cli import main as colorgan_main
 
-    argv = ["colorize", "--input", str(lines), "--output", str(out)]
+    argv = ["colorize", "--input", str(lines), "--output", str(out), *extra]
     if hints is not None:
         argv += ["--hints", str(hints)]
     if kind is not None:
@@ -588,7 +592,7 @@ def folder_tables(entry: dict[str, Any], methods: list[str], markers: bool = Fal
 
 
 def targets(results: list[dict[str, Any]], speed_result: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The issue's targets, each with `met` True, False or None (not measured)."""
+    """The goals above, each with `met` True, False or None (not measured)."""
     out = []
     for entry in results:
         per = entry["per_ratio"]

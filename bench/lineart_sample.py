@@ -5,6 +5,7 @@ dots, the automatic colors, the colors with the hints, and the original. The two
 are the README's own two commands (`colorize --kind lineart`, without and with `--hints`).
 
     .venv/bin/python -m bench.lineart_sample          # after make train-lineart
+    make pictures                                     # it and the other pictures (bench.doc_pictures)
 """
 
 from __future__ import annotations
@@ -14,19 +15,12 @@ import json
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageDraw
 
-from bench.lineart import colorgan
+from bench.doc_pictures import colorize, grid, opened
 
 GAP = 4
 DOT_RADIUS = 4
-
-
-def colorize(drawing: Path, hints: Path | None, folder: Path) -> Image.Image:
-    """The README's command on `drawing` (with `hints` if given), run as bench.lineart runs it, read back."""
-    colorgan(drawing, hints, folder, "lineart", None)
-    return Image.open(folder / f"{drawing.stem}.png").convert("RGB")
 
 
 def with_dots(drawing: Image.Image, points: list[dict]) -> Image.Image:
@@ -43,16 +37,13 @@ def with_dots(drawing: Image.Image, points: list[dict]) -> Image.Image:
 def sample(drawing: Path, hints: Path, truth: Path) -> Image.Image:
     """The four panels side by side; the truth is resized to the drawing's size."""
     page = Image.open(drawing)
+    output = f"{drawing.stem}.png"
     with tempfile.TemporaryDirectory() as work:
-        automatic = colorize(drawing, None, Path(work) / "automatic")
-        hinted = colorize(drawing, hints, Path(work) / "hinted")
+        automatic = opened(colorize(drawing, Path(work) / "automatic", kind="lineart") / output)
+        hinted = opened(colorize(drawing, Path(work) / "hinted", hints, kind="lineart") / output)
     panels = [with_dots(page, json.loads(hints.read_text())), automatic, hinted,
-              Image.open(truth).convert("RGB").resize(page.size, Image.BICUBIC)]
-    width, height = page.size
-    strip = np.full((height, 4 * width + 3 * GAP, 3), 255, np.uint8)
-    for index, panel in enumerate(panels):
-        strip[:, index * (width + GAP): index * (width + GAP) + width] = np.asarray(panel)
-    return Image.fromarray(strip)
+              opened(truth).resize(page.size, Image.BICUBIC)]
+    return grid([panels], GAP)
 
 
 def main(argv: list[str] | None = None) -> int:

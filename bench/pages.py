@@ -52,6 +52,14 @@ def marker(source: str, name: str) -> str:
     return line
 #: "issue 17", "issues 3 and 4", "PR 12", "#17" (not a "#1fb83a" color, not "#697677" in quotes).
 ISSUE_NUMBER = re.compile(r"\b(?:issues?|PRs?|pull requests?)\s+#?\d+|(?<![\w\"'&/#])#\d+(?![\w-])", re.I)
+#: Words of a work order, not of a reader's page: verdicts against goals set for the work
+#: ("target 60 %", "PASS", "45 % asked: not met"), talk of issues, the project's own hangs, and
+#: paths into the checks that graded it. "asked for" and lowercase "pass" are ordinary prose.
+INTERNAL = re.compile(r"\btarget(?:s|ed)?\b|\b(?:PASS|MISS|MISSED|MET)\b|\basked\b(?! for)|\bnot met\b"
+                      r"|\b(?:the|this|that|an?) issue\b|\bhung\b|\bshared/checks\b", re.I)
+CASE_SENSITIVE = {"pass", "miss", "missed", "met"}  # only the shouted verdicts are internal
+#: A file of the repository named by its path: it must exist.
+REPO_PATH = re.compile(r"(?<![\w/.-])(?:colorhelpers|bench|tests|data|notebooks)/[\w/.-]*\w\.(?:py|ipynb)\b")
 #: Markdown images: ![alt](path).
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 README_MAX_LINES = 210
@@ -346,8 +354,9 @@ def check_pages(docs: Path = DOCS, write: bool = False) -> list[str]:
 
 # --- Texts: README, docs pages, bench/README --------------------------------------------------
 
-def text_problems(path: Path) -> list[str]:
-    """Issue numbers and paths that leave the repository (`../`) in one text."""
+def text_problems(path: Path, repo: Path = REPO) -> list[str]:
+    """Issue numbers, paths that leave the repository (`../`), internal words (`INTERNAL`) and
+    repository files that do not exist (`REPO_PATH`, looked up in `repo`) in one text."""
     name = path.relative_to(REPO) if path.is_relative_to(REPO) else path
     problems = []
     for n, line in enumerate(path.read_text().split("\n"), 1):
@@ -355,6 +364,13 @@ def text_problems(path: Path) -> list[str]:
             problems.append(f"{name}:{n}: an issue number: {match.group(0)!r}")
         if "../" in line:
             problems.append(f"{name}:{n}: a '../' path")
+        for match in INTERNAL.finditer(line):
+            word = match.group(0)
+            if word.lower() not in CASE_SENSITIVE or word.isupper():
+                problems.append(f"{name}:{n}: internal language: {word!r}")
+        for match in REPO_PATH.finditer(line):
+            if not (repo / match.group(0)).exists():
+                problems.append(f"{name}:{n}: no such file: {match.group(0)}")
     return problems
 
 

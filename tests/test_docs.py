@@ -139,10 +139,38 @@ def test_issue_numbers_are_found_and_colors_are_not(tmp_path):
     text = tmp_path / "t.md"
     text.write_text('as issue 17 asked\nsee #17\n`"color": "#697677"`, #1fb83a, and ## headings\n')
     problems = pages.text_problems(text)
-    assert [p.split(": ", 1)[0].rsplit(":", 1)[1] for p in problems] == ["1", "2"], problems
+    numbers = [p for p in problems if "an issue number" in p]  # line 1's "asked" is internal language too
+    assert [p.split(": ", 1)[0].rsplit(":", 1)[1] for p in numbers] == ["1", "2"], problems
 
 
 def test_the_check_imports_no_tensorflow():
     code = "import sys; from bench import pages; pages.all_problems(); print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_internal_language_is_found_and_ordinary_prose_is_not(tmp_path):
+    text = tmp_path / "t.md"
+    text.write_text("\n".join([
+        "colorfulness 0.45 (target 0.5)",          # 1
+        "| 6.6x | ≥ 3x **PASS** |",                # 2
+        "inference 1.1x MISS",                      # 3
+        "(45 % asked: not met)",                    # 4
+        "as the issue measures it",                 # 5
+        "nbconvert hung on this notebook",          # 6
+        "as shared/checks/clip_eval.py computes",   # 7
+        "a run of the kind asked for; tests pass; a missed frame; they met; see /shared/runs/faces",
+    ]) + "\n")
+    problems = pages.text_problems(text)
+    lines = sorted({int(p.split(": ", 1)[0].rsplit(":", 1)[1]) for p in problems})
+    assert lines == [1, 2, 3, 4, 5, 6, 7], problems
+
+
+def test_paths_of_files_that_do_not_exist_are_found(tmp_path):
+    text = tmp_path / "t.md"
+    text.write_text("`colorhelpers/color/lab.py` and bench/pages.py\n`colorhelpers/lab.py`\n"
+                    "colorhelpers/metrics.py, notebooks/99_none.ipynb\n")
+    problems = pages.text_problems(text)
+    assert [p.split(": ", 2)[-1] for p in problems] == [
+        "colorhelpers/lab.py", "colorhelpers/metrics.py", "notebooks/99_none.ipynb"], problems
+    assert [p.split(": ", 1)[0].rsplit(":", 1)[1] for p in problems] == ["2", "3", "3"]

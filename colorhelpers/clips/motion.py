@@ -5,8 +5,7 @@ Taught in notebooks/10_animation; `bench/clips.py` measures with it.
 A camera window pans (`pan` source pixels a frame) and zooms (`zoom`, its scale a frame)
 over the picture; half-way, a disc of the picture may change (`change`: another picture's
 pixels there, as when a character's expression changes). The truth of every frame is known,
-and so is where each pixel of a frame was in the one before. Two scores, as
-shared/checks/clip_eval.py computes them for its pan-only clips:
+and so is where each pixel of a frame was in the one before. Two scores:
 
 - **warping error**: the mean ab distance between consecutive frames after undoing the known
   motion, over the pixels both frames show (Lai et al. 2018 measure the same); 0 for the truth

@@ -5,9 +5,9 @@ Taught in notebooks/09_hints.
 - `read_hints` reads a JSON list of points `[{"x": 12, "y": 40, "color": "#d04a3a"}, ...]`
   (pixels of the input image, origin top-left) or an RGBA scribble PNG of the input's size
   whose opaque pixels are hints; anything wrong raises `HintsError` naming file and problem.
-- `simulate_hints`: Zhang et al. (2017)'s protocol for measuring, as in
-  shared/checks/make_hints.py: k points at colored pixels of the truth, drawn with
-  probability proportional to chroma, each with the truth's mean color over its 3x3 patch.
+- `simulate_hints`: Zhang et al. (2017)'s protocol for measuring: k points at colored pixels
+  of the truth, drawn with probability proportional to chroma, each with the truth's mean
+  color over its 3x3 patch.
 - `read_all_hints`: the command line's --hints, a file for one input or a folder of
   `<stem>.json` / `<stem>.png`, read and checked for every input before any work.
 
