@@ -8,6 +8,7 @@
                                     [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
     python -m colorhelpers ship --run RUN_DIR
+    python -m colorhelpers app [--host HOST] [--port PORT]
 
 Without --run, `colorize` and `evaluate` use the model shipped with the package
 (colorhelpers/shipped, trained by `make train`; for `--kind lineart`, colorhelpers/shipped_lineart,
@@ -22,7 +23,7 @@ Each clip is written in its own format. --keyframes and --keyframe color a clip 
 colored by hand (`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as
 the notebooks. Problems with the input (a missing folder, no usable image, a run with no
 checkpoint, a full disk) end the program with one line on stderr saying what is wrong, and
-exit status 2.
+exit status 2. `app` serves the same road as a web page (`colorhelpers.app`) on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
 
     ship = commands.add_parser("ship", help="make a run's last generator the default model of colorize")
     ship.add_argument("--run", type=Path, required=True, help="a trained run directory")
+
+    app = commands.add_parser("app", help="color pictures in the browser: a local web app")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1, this machine only; another "
+                          "lets anyone who can reach it use the app)")
+    app.add_argument("--port", type=int, help="port (default: the first free one from 7860)")
     return parser
 
 
@@ -271,6 +278,13 @@ def _ship(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    from colorhelpers.app.serve import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
@@ -284,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.training.loop import TrainingError
     from colorhelpers.training.runs import RunError
 
-    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship}[args.command]
+    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship,
+               "app": _app}[args.command]
     try:
         return command(args)
     except (DataError, RunError, TrainingError, ValueError) as err:
