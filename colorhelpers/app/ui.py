@@ -55,9 +55,9 @@ def build(models: Models, folder: Path) -> gr.Blocks:
                 color = gr.ColorPicker("#d04a3a", label="Hint color", elem_id="hint-color")
         status = gr.HTML("Open a picture to begin.", elem_id="status")
         with gr.Row():
-            marked = gr.Image(label="Click to place the hint color", interactive=False, format="png",
+            marked = gr.Image(label="Click to place the hint color", interactive=False, format="png", height=360,
                               show_download_button=False, show_fullscreen_button=False, elem_id="gray")
-            result = gr.Image(label="Result", type="filepath", interactive=False, format="png",
+            result = gr.Image(label="Result", type="filepath", interactive=False, format="png", height=360,
                               show_download_button=False, elem_id="result")
         with gr.Row():
             undo = gr.Button("Undo", elem_id="undo")
@@ -80,7 +80,7 @@ def build(models: Models, folder: Path) -> gr.Blocks:
             new = out[0]
             editor = (gr.skip() if not isinstance(new, Session)
                       else {"background": new.rgb, "layers": [], "composite": None})
-            return (*out, editor)
+            return (*out, editor, None)  # the drop zone empties, ready for the next file
 
         def clicked(state, color_, event: gr.SelectData):
             x, y = event.index
@@ -90,7 +90,7 @@ def build(models: Models, folder: Path) -> gr.Blocks:
             layers = (value or {}).get("layers") or []
             return _outputs(handlers.scribble(state, layers[0] if layers else None))
 
-        upload.upload(opened, [session, upload, kind, saturation], [*view, canvas])
+        upload.upload(opened, [session, upload, kind, saturation], [*view, canvas, upload])
         kind.input(lambda s, k, v: _outputs(handlers.settings(models, s, k, v)), [session, kind, saturation], view)
         saturation.release(lambda s, k, v: _outputs(handlers.settings(models, s, k, v)),
                            [session, kind, saturation], view)
