@@ -54,7 +54,7 @@ def marker(source: str, name: str) -> str:
 ISSUE_NUMBER = re.compile(r"\b(?:issues?|PRs?|pull requests?)\s+#?\d+|(?<![\w\"'&/#])#\d+(?![\w-])", re.I)
 #: Markdown images: ![alt](path).
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
-README_MAX_LINES = 210
+README_MAX_LINES = 220
 
 
 # --- Tables ---------------------------------------------------------------------------------

@@ -7,23 +7,20 @@
                                     [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
                                     [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
-    python -m colorhelpers ship --run RUN_DIR
-    python -m colorhelpers app [--host HOST] [--port PORT]
+    python -m colorhelpers ship --run RUN_DIR;   python -m colorhelpers app [--host H] [--port P] (web page)
 
 Without --run, `colorize` and `evaluate` use the model shipped with the package
 (colorhelpers/shipped, trained by `make train`; for `--kind lineart`, colorhelpers/shipped_lineart,
 trained by `make train-lineart`); `ship` replaces the one of the run's kind with its last generator.
-
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
 `colorize` sends every input down the one road (`colorhelpers.colorize`) with its guide: none,
 hints or a reference (`colorhelpers.hints`), and for animated GIFs and videos steady colors
 along the flow (`colorhelpers.clips`; --reference colors the first frame, and --hints the
-frames they name, carried forward and backward).
-Each clip is written in its own format. --keyframes and --keyframe color a clip from frames
-colored by hand (`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as
-the notebooks. Problems with the input (a missing folder, no usable image, a run with no
-checkpoint, a full disk) end the program with one line on stderr saying what is wrong, and
-exit status 2. `app` serves the same road as a web page (`colorhelpers.app`) on 127.0.0.1.
+frames they name, carried forward and backward). Each clip is written in its own format.
+--keyframes and --keyframe color a clip from frames colored by hand
+(`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as the notebooks.
+Problems with the input (a missing folder, no usable image, a run with no checkpoint, a full
+disk) end the program with one line on stderr saying what is wrong, and exit status 2.
 """
 
 from __future__ import annotations
@@ -34,7 +31,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from colorhelpers import import_tensorflow_quietly
+from colorhelpers import app, import_tensorflow_quietly
 
 #: Exit status for bad input or a run that cannot go on.
 EXIT_USAGE = 2
@@ -107,12 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ship = commands.add_parser("ship", help="make a run's last generator the default model of colorize")
     ship.add_argument("--run", type=Path, required=True, help="a trained run directory")
-
-    app = commands.add_parser("app", help="color pictures in the browser: a local web app")
-    app.add_argument("--host", default="127.0.0.1",
-                     help="address to listen on (default 127.0.0.1, this machine only; another "
-                          "lets anyone who can reach it use the app)")
-    app.add_argument("--port", type=int, help="port (default: the first free one from 7860)")
+    app.add_command(commands)
     return parser
 
 
@@ -278,13 +270,6 @@ def _ship(args: argparse.Namespace) -> int:
     return 0
 
 
-def _app(args: argparse.Namespace) -> int:
-    from colorhelpers.app.serve import serve
-
-    serve(args.host, args.port)
-    return 0
-
-
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
@@ -299,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.training.runs import RunError
 
     command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship,
-               "app": _app}[args.command]
+               "app": app.run}[args.command]
     try:
         return command(args)
     except (DataError, RunError, TrainingError, ValueError) as err:

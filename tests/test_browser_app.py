@@ -62,7 +62,8 @@ def serve_app(log_path: Path) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer within {START_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
+                log = log_path.read_text()[-3000:]
+                pytest.fail(f"the app did not answer within {START_TIMEOUT} s:\n{log}")
             time.sleep(0.5)
         yield base
     finally:
@@ -74,17 +75,17 @@ def serve_app(log_path: Path) -> Iterator[str]:
             server.wait(timeout=10)
 
 
-def _download(page, selector: str, folder: Path) -> Path:
-    with page.expect_download() as info:
-        page.locator(selector).click()
+def _download(tab, selector: str, folder: Path) -> Path:
+    with tab.expect_download() as info:
+        tab.locator(selector).click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
     return path
 
 
-def _click_pixel(page, x: int, y: int) -> None:
+def _click_pixel(tab, x: int, y: int) -> None:
     """Click pixel (x, y) of the gray picture, wherever the page has scaled and placed it."""
-    image = page.locator("#gray img")
+    image = tab.locator("#gray img")
     box = image.bounding_box()
     natural = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     scale = min(box["width"] / natural[0], box["height"] / natural[1])  # object-fit: contain
@@ -93,15 +94,15 @@ def _click_pixel(page, x: int, y: int) -> None:
     image.click(position={"x": left + (x + 0.5) * scale, "y": top + (y + 0.5) * scale})
 
 
-def _pick_color(page, color: str) -> None:
+def _pick_color(tab, color: str) -> None:
     """Type `color` into Gradio's color picker and close it; wait until its swatch shows it."""
-    page.locator("#hint-color .dialog-button").click()
-    field = page.locator("#hint-color .color-picker input[type=text]")
+    tab.locator("#hint-color .dialog-button").click()
+    field = tab.locator("#hint-color .color-picker input[type=text]")
     field.fill(color)
     field.press("Enter")
-    page.locator("#status").click()  # a click outside closes the picker
+    tab.locator("#status").click()  # a click outside closes the picker
     rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
-    page.wait_for_function("rgb => document.querySelector('#hint-color .dialog-button').style.background"
+    tab.wait_for_function("rgb => document.querySelector('#hint-color .dialog-button').style.background"
                            " === `rgb(${rgb.join(', ')})`", arg=list(rgb), timeout=10_000)
 
 
@@ -112,8 +113,8 @@ def _blueness(path: Path, x: int, y: int, radius: int = 4) -> float:
     return float((window[..., 2] - window[..., 0]).mean())
 
 
-def test_the_app_colors_takes_a_hint_downloads_and_refuses_a_fake_picture(browser_requirements, page,
-                                                                           tmp_path):
+def test_the_app_colors_takes_a_hint_downloads_and_refuses_a_fake_picture(
+        browser_requirements, page, tmp_path):  # noqa: F811
     from colorhelpers.hints.points import read_hints
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
@@ -154,8 +155,8 @@ def test_the_app_colors_takes_a_hint_downloads_and_refuses_a_fake_picture(browse
             with page.expect_file_chooser() as chooser:
                 page.locator("#load-hints").click()
             chooser.value.set_files(str(hints_file))
-            page.wait_for_function("() => document.querySelector('#status').innerText.includes('Loaded 1 point')",
-                                   timeout=UPDATE_TIMEOUT)
+            page.wait_for_function("() => document.querySelector('#status').innerText"
+                                   ".includes('Loaded 1 point')", timeout=UPDATE_TIMEOUT)
             page.screenshot(path=str(ARTIFACTS / "app.png"))
 
             fake = tmp_path / "notes.png"

@@ -1,4 +1,6 @@
-"""The web app's page in Gradio: one function lays it out, each event calls a handler (README, "In the browser").
+"""The web app's page in Gradio: one function lays it out, each event calls a handler.
+
+Taught in the README ("In the browser").
 
 The page: a file drop for the picture (gray or line art, decided as `colorize --kind auto`
 does and said in the status line), the kind and saturation, the gray picture to click with
@@ -24,7 +26,8 @@ SESSION_TTL = 3600
 THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                           font_mono=["ui-monospace", "monospace"])
 CSS = """
-.colorgan-swatch { display: inline-block; width: 1em; height: 1em; border: 1px solid #000; vertical-align: middle; }
+.colorgan-swatch { display: inline-block; width: 1em; height: 1em; border: 1px solid #000;
+                   vertical-align: middle; }
 .colorgan-error { color: #b00020; font-weight: bold; }
 """
 BRUSH_COLORS = ["#d04a3a", "#e8b090", "#3a6fd0", "#49a35b", "#f0d050", "#7a4a2a", "#202020", "#ffffff"]
@@ -51,13 +54,15 @@ def build(models: Models, folder: Path) -> gr.Blocks:
             upload = gr.File(label="Gray picture or line art (PNG, JPEG, GIF, BMP)", elem_id="upload")
             with gr.Column():
                 kind = gr.Radio(list(KIND_CHOICES), value="auto", label="Kind (auto detects line art)")
-                saturation = gr.Slider(0.0, 4.0, value=1.0, step=0.05, label="Saturation of the automatic colors")
+                saturation = gr.Slider(0.0, 4.0, value=1.0, step=0.05,
+                                       label="Saturation of the automatic colors")
                 color = gr.ColorPicker("#d04a3a", label="Hint color", elem_id="hint-color")
         status = gr.HTML("Open a picture to begin.", elem_id="status")
         with gr.Row():
-            marked = gr.Image(label="Click to place the hint color", interactive=False, format="png", height=360,
-                              show_download_button=False, show_fullscreen_button=False, elem_id="gray")
-            result = gr.Image(label="Result", type="filepath", interactive=False, format="png", height=360,
+            marked = gr.Image(label="Click to place the hint color", interactive=False, format="png",
+                              show_download_button=False, show_fullscreen_button=False,
+                              elem_id="gray")
+            result = gr.Image(label="Result", type="filepath", interactive=False, format="png",
                               show_download_button=False, elem_id="result")
         with gr.Row():
             undo = gr.Button("Undo", elem_id="undo")
@@ -67,9 +72,10 @@ def build(models: Models, folder: Path) -> gr.Blocks:
             load = gr.UploadButton("Load hints JSON", elem_id="load-hints")
         swatches = gr.HTML(handlers.swatches([]), elem_id="swatches")
         with gr.Accordion("Scribble", open=False):
+            brush = gr.Brush(colors=BRUSH_COLORS, color_mode="defaults", default_size=6)
             canvas = gr.ImageEditor(label="Paint hints over the picture", type="numpy", image_mode="RGBA",
-                                    sources=(), transforms=(), layers=False, elem_id="scribble",
-                                    brush=gr.Brush(colors=BRUSH_COLORS, color_mode="defaults", default_size=6))
+                                    sources=(), transforms=(), layers=False, brush=brush,
+                                    elem_id="scribble")
         with gr.Accordion("Reference picture", open=False):
             reference = gr.File(label="A color picture of the same character", elem_id="reference")
 
@@ -91,9 +97,11 @@ def build(models: Models, folder: Path) -> gr.Blocks:
             return _outputs(handlers.scribble(state, layers[0] if layers else None))
 
         upload.upload(opened, [session, upload, kind, saturation], [*view, canvas, upload])
-        kind.input(lambda s, k, v: _outputs(handlers.settings(models, s, k, v)), [session, kind, saturation], view)
-        saturation.release(lambda s, k, v: _outputs(handlers.settings(models, s, k, v)),
-                           [session, kind, saturation], view)
+        def changed(state, kind_, saturation_):
+            return _outputs(handlers.settings(models, state, kind_, saturation_))
+
+        kind.input(changed, [session, kind, saturation], view)
+        saturation.release(changed, [session, kind, saturation], view)
         marked.select(clicked, [session, color], view)
         undo.click(lambda s: _outputs(handlers.undo(s)), [session], view)
         clear.click(lambda s: _outputs(handlers.clear(s)), [session], view)
