@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # Every notebook is paired with a jupytext script of the same name.
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 
-.PHONY: setup train train-lineart test browser-test screenshots pictures sync execute check-sync lint bench bench-lineart clean
+.PHONY: setup train train-lineart app test browser-test screenshots pictures sync execute check-sync lint bench bench-lineart clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ train: setup
 train-lineart: setup
 	$(PY) -m colorhelpers train --data data/anime --out runs/lineart --kind lineart
 	$(PY) -m colorhelpers ship --run runs/lineart
+
+# The web app on http://127.0.0.1:7860 (README, "In the browser"); Ctrl-C stops it.
+app: setup
+	$(PY) -m colorhelpers app
 
 # Unit tests, doctests, and the notebooks under nbval in fixture mode (tiny data, 2 epochs), on two
 # workers: one takes the notebooks in order (tests/conftest.py), the other the rest.

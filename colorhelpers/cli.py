@@ -7,22 +7,20 @@
                                     [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
                                     [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
-    python -m colorhelpers ship --run RUN_DIR
+    python -m colorhelpers ship --run RUN_DIR;   python -m colorhelpers app [--host H] [--port P] (web page)
 
 Without --run, `colorize` and `evaluate` use the model shipped with the package
 (colorhelpers/shipped, trained by `make train`; for `--kind lineart`, colorhelpers/shipped_lineart,
 trained by `make train-lineart`); `ship` replaces the one of the run's kind with its last generator.
-
 `colorgan` (installed with the package) is the same command: `colorgan train ...`.
 `colorize` sends every input down the one road (`colorhelpers.colorize`) with its guide: none,
 hints or a reference (`colorhelpers.hints`), and for animated GIFs and videos steady colors
 along the flow (`colorhelpers.clips`; --reference colors the first frame, and --hints the
-frames they name, carried forward and backward).
-Each clip is written in its own format. --keyframes and --keyframe color a clip from frames
-colored by hand (`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as
-the notebooks. Problems with the input (a missing folder, no usable image, a run with no
-checkpoint, a full disk) end the program with one line on stderr saying what is wrong, and
-exit status 2.
+frames they name, carried forward and backward). Each clip is written in its own format.
+--keyframes and --keyframe color a clip from frames colored by hand
+(`colorhelpers.clips.keyframes`). Each subcommand calls the same functions as the notebooks.
+Problems with the input (a missing folder, no usable image, a run with no checkpoint, a full
+disk) end the program with one line on stderr saying what is wrong, and exit status 2.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from colorhelpers import import_tensorflow_quietly
+from colorhelpers import app, import_tensorflow_quietly
 
 #: Exit status for bad input or a run that cannot go on.
 EXIT_USAGE = 2
@@ -106,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ship = commands.add_parser("ship", help="make a run's last generator the default model of colorize")
     ship.add_argument("--run", type=Path, required=True, help="a trained run directory")
+    app.add_command(commands)
     return parser
 
 
@@ -284,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.training.loop import TrainingError
     from colorhelpers.training.runs import RunError
 
-    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship}[args.command]
+    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship,
+               "app": app.run}[args.command]
     try:
         return command(args)
     except (DataError, RunError, TrainingError, ValueError) as err:

@@ -13,9 +13,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "colorhelpers"
 #: The parts in the order data flows through them; a module may import only from its own part
 #: and the parts before it.
 PARTS = ["color", "data", "models", "scoring", "training", "evaluation", "colorize", "hints", "clips",
-         "lineart"]
+         "lineart", "app"]
 #: What only the command line and notebooks 09-11 need; the teaching core never imports them.
-TOOL_ONLY = ("colorhelpers.hints", "colorhelpers.clips", "colorhelpers.lineart", "colorhelpers.cli")
+TOOL_ONLY = ("colorhelpers.hints", "colorhelpers.clips", "colorhelpers.lineart", "colorhelpers.cli",
+             "colorhelpers.app")
 MAX_LINES = 300
 
 

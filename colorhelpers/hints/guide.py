@@ -117,12 +117,14 @@ class HintColorizer:
 
     `rgb` is the image (uint8, or floats in [0, 1]); the network and the image's Laplacian run
     once, then each `colorize(hints, reference)` costs one solve. `reference` is a `Reference`
-    made for this image's grid (`reference(rgb)` makes one from a picture).
+    made for this image's grid (`reference(rgb)` makes one from a picture). `saturation`
+    scales the automatic colors, as for `Colorizer`.
     """
 
     def __init__(self, generator, size: int, rgb, prior: str = "network", hint_generator=None,
-                 guide: Callable[[Hints], Guide] | None = None, **weights: float) -> None:
-        self.colorizer = Colorizer(generator, size)
+                 guide: Callable[[Hints], Guide] | None = None, saturation: float = 1.0,
+                 **weights: float) -> None:
+        self.colorizer = Colorizer(generator, size, saturation)
         rgb = np.asarray(rgb)
         self.rgb = rgb if rgb.dtype == np.uint8 else np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
         self.frame = self.colorizer.analyse(self.rgb[None])[0]

@@ -134,8 +134,13 @@ def read_hints(path: Path | str, width: int, height: int) -> Hints:
     if scribble.shape[:2] != (height, width):
         raise HintsError(f"{path}: scribble is {scribble.shape[1]}x{scribble.shape[0]}, "
                          f"the input image is {width}x{height}; draw it on a canvas of the input's size")
-    ys, xs = np.nonzero(scribble[..., 3] >= OPAQUE)
-    return Hints(ys, xs, scribble[ys, xs, :3])
+    return scribble_hints(scribble)
+
+
+def scribble_hints(rgba: np.ndarray) -> Hints:
+    """The hints of a uint8 RGBA scribble [h, w, 4]: its opaque pixels (alpha >= `OPAQUE`)."""
+    ys, xs = np.nonzero(rgba[..., 3] >= OPAQUE)
+    return Hints(ys, xs, rgba[ys, xs, :3])
 
 
 def simulate_hints(truth: np.ndarray, k: int, rng: np.random.Generator) -> Hints:

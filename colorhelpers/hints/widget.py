@@ -121,14 +121,22 @@ class HintWidget:
         self.status.value = f"{len(self.points)} hint(s), {source}; updated in {took:.0f} ms"
 
     def marked_input(self) -> np.ndarray:
-        """The gray input with each hint drawn as a dot of its color ringed in black and white."""
-        gray = np.round(self.rgb @ np.float32([0.299, 0.587, 0.114]) * 255).clip(0, 255).astype(np.uint8)
-        image = Image.fromarray(gray).convert("RGB")
-        draw = ImageDraw.Draw(image)
-        for p in self.points:
-            x, y = p["x"], p["y"]
-            draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=p["color"], outline="black")
-        return np.asarray(image)
+        """The gray input with each hint drawn as a dot of its color ringed in black."""
+        return mark_hints(self.rgb, self.points)
+
+
+def mark_hints(rgb: np.ndarray, points: list[dict], radius: int = 2) -> np.ndarray:
+    """An image (uint8, or floats in [0, 1]) in gray, each hint point drawn on it as a dot of
+    its color ringed in black: what the widget and the web app show under the clicks."""
+    rgb = np.asarray(rgb)
+    scale = 1.0 if rgb.dtype == np.uint8 else 255.0
+    gray = np.round(rgb[..., :3] @ np.float32([0.299, 0.587, 0.114]) * scale).clip(0, 255).astype(np.uint8)
+    image = Image.fromarray(gray).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for p in points:
+        x, y = p["x"], p["y"]
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=p["color"], outline="black")
+    return np.asarray(image)
 
 
 def _hex(color: str) -> str:
