@@ -174,3 +174,16 @@ def test_paths_of_files_that_do_not_exist_are_found(tmp_path):
     assert [p.split(": ", 2)[-1] for p in problems] == [
         "colorhelpers/lab.py", "colorhelpers/metrics.py", "notebooks/99_none.ipynb"], problems
     assert [p.split(": ", 1)[0].rsplit(":", 1)[1] for p in problems] == ["2", "3", "3"]
+
+
+def test_the_readme_check_fails_when_a_series_time_differs(tmp_path):
+    docs = _copy_docs(tmp_path)
+    readme = README.read_text()
+    assert pages.series_time_problems(readme, docs) == []
+    scale = json.loads((docs / "scale.json").read_text())
+    rows = scale["tables"]["make-execute"]["rows"]
+    rows[3][1] = round(rows[3][1] + 0.3, 1)  # notebook 04's minutes
+    rows[-1][1] = round(rows[-1][1] + 5, 1)  # the total
+    (docs / "scale.json").write_text(json.dumps(scale))
+    problems = pages.series_time_problems(readme, docs)
+    assert len(problems) == 2 and rows[3][0] in problems[0] and f"{rows[-1][1]} min" in problems[1], problems
