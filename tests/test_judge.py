@@ -4,6 +4,8 @@ held-out images at 64 px; the split is by image and a seed repeats its verdict."
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,9 @@ from colorhelpers.color import l_ab_to_rgb, rgb_to_l_ab
 from colorhelpers.data import load_images
 from colorhelpers.scoring import JudgeResult, judge, split_images, to_uint8
 from colorhelpers.scoring.judge import paired_patches, to_lab_scaled
+
+#: The module itself: `colorhelpers.scoring.judge` the attribute is the function it exports.
+judge_module = importlib.import_module("colorhelpers.scoring.judge")
 
 SIZE, PATCH = 64, 16
 #: Tiny data, so fewer patches and a smaller patch than the judge's defaults (512 test patches).
@@ -51,6 +56,19 @@ def test_split_is_by_image_disjoint_and_seeded():
     assert len({tuple(split_images(60, seed)[1]) for seed in range(5)}) == 5  # seeds differ
     with pytest.raises(ValueError, match="at least 2"):
         split_images(1, 0)
+
+
+def test_the_critic_is_tested_on_images_it_never_trained_on(truth, monkeypatch):
+    # Every seed cuts its training patches, then its test patches: the two sets of images
+    # they come from must be disjoint and together all of them.
+    cut = []
+    monkeypatch.setattr(judge_module, "paired_patches",
+                        lambda real, fake, images, *args: cut.append(images) or paired_patches(
+                            real, fake, images, *args))
+    judge(truth, truth, seeds=(0, 1), steps=1, **SMALL)
+    assert len(cut) == 4
+    for train, test in (cut[0:2], cut[2:4]):
+        assert not set(train) & set(test) and sorted([*train, *test]) == list(range(len(truth)))
 
 
 def test_patches_are_cut_at_the_same_places_in_both_sets(truth):

@@ -60,9 +60,10 @@ class JudgeResult:
     @property
     def chance_sd(self) -> float:
         """The standard deviation of a coin's accuracy on `test_patches` independent patches:
-        how far from 50 % chance alone moves one seed's figure (an upper bound here, since a
-        real and a fake patch share their position and a critic that cannot tell them apart
-        gets one of the pair right)."""
+        a yardstick for how far chance alone moves one seed's figure from 50 %. Not a bound:
+        patches of one image are alike, which widens it (on 8 images, seeds of two real sets
+        spread about 1.5x as far), and a real and a fake patch that a critic cannot tell
+        apart are one right and one wrong, which narrows it."""
         return 0.5 / np.sqrt(self.test_patches)
 
     def __str__(self) -> str:
@@ -165,7 +166,7 @@ def judge(real_rgb: np.ndarray, fake_rgb: np.ndarray, *, seeds: Sequence[int] = 
     Each seed splits the images in two (`test_share` of them for testing), cuts `per_image`
     `patch`-pixel patches per image at random positions (the same ones in both sets), trains
     a critic for `steps` batches of 64 and scores it on the test images' patches. 50 % is
-    indistinguishable. About 5 s per seed on 60 images of 128 px with 2 CPU cores.
+    indistinguishable. 6 to 7 s per seed on 60 images of 128 px with 2 busy CPU cores.
     """
     real_rgb, fake_rgb = np.asarray(real_rgb), np.asarray(fake_rgb)
     if real_rgb.shape != fake_rgb.shape or real_rgb.ndim != 4 or real_rgb.shape[-1] != 3:
