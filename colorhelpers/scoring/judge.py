@@ -166,7 +166,8 @@ def judge(real_rgb: np.ndarray, fake_rgb: np.ndarray, *, seeds: Sequence[int] = 
     Each seed splits the images in two (`test_share` of them for testing), cuts `per_image`
     `patch`-pixel patches per image at random positions (the same ones in both sets), trains
     a critic for `steps` batches of 64 and scores it on the test images' patches. 50 % is
-    indistinguishable. 6 to 7 s per seed on 60 images of 128 px with 2 busy CPU cores.
+    indistinguishable. 4 to 12 s per seed on 60 images of 128 px on 2 CPU cores kept busy by
+    another job (bench/judge.py).
     """
     real_rgb, fake_rgb = np.asarray(real_rgb), np.asarray(fake_rgb)
     if real_rgb.shape != fake_rgb.shape or real_rgb.ndim != 4 or real_rgb.shape[-1] != 3:
