@@ -141,11 +141,14 @@ def check_clip(path: Path | str, folder: Path, name: str | None = None, max_byte
         raise UploadError(f"{name}: not a clip (its content is not an animated GIF nor an MP4, "
                           "whatever its name says)")
     copy = Path(folder) / f"{Path(name).stem or 'clip'}{suffix}"
-    copy.write_bytes(path.read_bytes())
+    made = copy.resolve() != path.resolve()  # never remove the upload itself
+    if made:
+        copy.write_bytes(path.read_bytes())
     try:
         info = probe(copy)
     except DataError as err:
-        copy.unlink(missing_ok=True)
+        if made:
+            copy.unlink(missing_ok=True)
         raise UploadError(f"{name}: {str(err).split(': ', 1)[-1]}") from None
     problem = None
     if info.width * info.height > max_pixels:
@@ -156,6 +159,7 @@ def check_clip(path: Path | str, folder: Path, name: str | None = None, max_byte
     elif info.is_gif and info.frames < 2:
         problem = f"a still GIF, not a clip; {TO_PICTURES}"
     if problem:
-        copy.unlink(missing_ok=True)
+        if made:
+            copy.unlink(missing_ok=True)
         raise UploadError(f"{name}: {problem}")
     return Clip(name, info)
