@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from colorhelpers.app.clips import Saturated
-from colorhelpers.app.handlers import ERROR_CLASS, KEEP, guarded_as
+from colorhelpers.app.handlers import KEEP, error_line, guarded_as
 from colorhelpers.app.uploads import UploadError, check_picture
 from colorhelpers.colorize.media import write_png
 from colorhelpers.data.files import DataError
@@ -38,7 +38,7 @@ class BatchView(NamedTuple):
 
 
 def _refused(message: str) -> BatchView:
-    return BatchView(KEEP, f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>', KEEP, KEEP)
+    return BatchView(KEEP, error_line(message), KEEP, KEEP)
 
 
 def close(folder: Path | None) -> None:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from colorhelpers.app import handlers
-from colorhelpers.app.handlers import ERROR_CLASS, KEEP, guarded_as
+from colorhelpers.app.handlers import KEEP, error_line, guarded_as
 from colorhelpers.app.session import Session
 from colorhelpers.app.uploads import check_clip, check_picture
 from colorhelpers.clips.color import Progress, check_keyframe, color_clip
@@ -109,7 +109,7 @@ class ClipView(NamedTuple):
 
 
 def _refused(message: str) -> ClipView:
-    return ClipView(KEEP, f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>', KEEP)
+    return ClipView(KEEP, error_line(message), KEEP)
 
 
 guarded = guarded_as(_refused)

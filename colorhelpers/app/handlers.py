@@ -56,10 +56,14 @@ def show(session: Session, message: str = "") -> View:
                 (session.rgb, str(png)))
 
 
+def error_line(message: str) -> str:
+    """A refusal as the page's status line shows it (HTML, marked `ERROR_CLASS`)."""
+    return f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>'
+
+
 def refused(message: str) -> View:
     """Everything unchanged but the status line, which says what was refused."""
-    status = f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>'
-    return View(KEEP, KEEP, KEEP, KEEP, status, KEEP, KEEP, KEEP)
+    return View(KEEP, KEEP, KEEP, KEEP, error_line(message), KEEP, KEEP, KEEP)
 
 
 def swatches(points: list[dict]) -> str:
