@@ -145,13 +145,14 @@ def _colorize(args: argparse.Namespace) -> int:
     import tensorflow as tf
 
     from colorhelpers.clips import SteadyGuide
-    from colorhelpers.clips.color import check_keyframed, first_frame_guide
+    from colorhelpers.clips.color import check_keyframed
     from colorhelpers.colorize import ClipError, colorize_path, is_clip, probe
     from colorhelpers.colorize.road import output_folder, read_still
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
     from colorhelpers.hints import read_all_hints
     from colorhelpers.hints.points import upright_size
     from colorhelpers.lineart import Models, kind_of
+    from colorhelpers.lineart.inputs import first_frame_guide
 
     _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
@@ -212,10 +213,11 @@ def _colorize(args: argparse.Namespace) -> int:
 
 
 def _colorize_keyframed(args: argparse.Namespace, models, path: Path) -> int:
-    """One clip colored from keyframes and hinted frames (`colorhelpers.clips.color`, as the app does)."""
-    from colorhelpers.clips.color import color_clip, read_keyframes
+    """One clip colored from keyframes and hinted frames (`colorhelpers.lineart.inputs`, as the app does)."""
+    from colorhelpers.clips.color import read_keyframes
     from colorhelpers.colorize import probe
     from colorhelpers.hints.points import clip_hints
+    from colorhelpers.lineart.inputs import color_clip
 
     info = probe(path)
     keyframes = read_keyframes(args.keyframes, args.keyframe, info)

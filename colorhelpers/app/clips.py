@@ -4,7 +4,7 @@ A `ClipSession` lives in the tab's `gr.State` beside the picture's `Session`. It
 checked clip and the keyframes the visitor made: a frame opened as the picture (`frame`), colored
 there with the picture's own hint tools, and kept (`keep_keyframe`), or a colored image
 uploaded for frame N (`upload_keyframe`): `--keyframe N:IMAGE` either way. `color` sends the
-clip down `colorhelpers.clips.color.color_clip`, the function `colorize --input CLIP` calls,
+clip down `colorhelpers.lineart.inputs.color_clip`, the function `colorize --input CLIP` calls,
 so the result is what the command line makes of the same clip, keyframes and reference.
 Handlers return a `ClipView`; refusals become one line, as in `colorhelpers.app.handlers`.
 """
@@ -24,9 +24,10 @@ from colorhelpers.app import handlers
 from colorhelpers.app.handlers import KEEP, error_line, guarded_as
 from colorhelpers.app.session import Session
 from colorhelpers.app.uploads import check_clip, check_picture
-from colorhelpers.clips.color import Progress, check_keyframe, color_clip
+from colorhelpers.clips.color import Progress, check_keyframe
 from colorhelpers.colorize.road import Colorizer, clip_frames
 from colorhelpers.data.files import DataError
+from colorhelpers.lineart.inputs import color_clip
 from colorhelpers.lineart.kind import Models
 
 

@@ -1,6 +1,9 @@
-"""One clip colored as `colorize --input CLIP` colors it: the command line and the web app call this.
+"""A clip's keyframes and its two roads, for the command line and the web app alike.
 
-Taught in notebooks/10_animation. What a user gives for a clip picks one of two roads:
+Taught in notebooks/10_animation. `colorhelpers.lineart.inputs.color_clip` colors a clip as
+`colorize --input CLIP` does (it picks the kind, which this part cannot know); here is what a
+user gives for a clip (`read_keyframes`, `check_keyframe`, `check_keyframed`) and which road
+it takes (`takes_keyframes`):
 
 - **Keyframes** (`colorhelpers.clips.keyframes`): color frames made by hand (`--keyframes`,
   `--keyframe N:IMAGE`, or a frame colored in the web app), or, for a gray clip without a
@@ -21,16 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from colorhelpers.clips.flow import SteadyGuide
 from colorhelpers.clips.keyframes import KeyframeColorizer, keyframe_anchor
 from colorhelpers.colorize.grid import WorkingGrid
-from colorhelpers.colorize.media import ClipError, ClipInfo, probe
-from colorhelpers.colorize.road import Colorizer, colorize_path, output_path, read_still
+from colorhelpers.colorize.media import ClipError, ClipInfo
+from colorhelpers.colorize.road import Colorizer, output_path, read_still
 from colorhelpers.data.files import DataError, check_image
-from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
-from colorhelpers.lineart.kind import Models, kind_of
-from colorhelpers.lineart.regions import LineArtGuide
 
 #: `progress(fraction done or None, what is being done)`, as `gr.Progress` is called.
 Progress = Callable[[float | None, str], None]
@@ -71,14 +70,6 @@ def check_keyframed(keyframes: bool, one_clip: bool, reference: np.ndarray | Non
         raise DataError("a reference with keyframes: give the reference as a keyframe instead")
     if kind == "lineart":
         raise DataError("keyframes color gray clips; line art takes hints and a reference")
-
-
-def first_frame_guide(kind: str, hints: Hints | None, reference: np.ndarray | None):
-    """The guide of a still or of a clip's first frame: hints and a reference, or None (automatic)."""
-    if hints is None and reference is None:
-        return None
-    kind_guide = LineArtGuide if kind == "lineart" else HintGuide
-    return kind_guide(hints if hints is not None else Hints.none(), reference)
 
 
 def read_keyframes(folder: Path | None, specs: list[str], info: ClipInfo) -> dict[int, np.ndarray]:
@@ -129,33 +120,3 @@ def color_keyframed(colorizer: Colorizer, info: ClipInfo, output_dir: Path, keyf
         keyed.progress = report
     out = keyed.colorize(info, output_path(info.path, output_dir))
     return ClipResult(out, keyed.frames, "gray", len(anchors), keyed.cuts)
-
-
-def color_clip(models: Models, path: Path, output_dir: Path, kind: str = "gray",
-               hints: dict[int, Hints] | None = None, reference: np.ndarray | None = None,
-               keyframes: dict[int, np.ndarray] | None = None, progress: Progress | None = None
-               ) -> ClipResult:
-    """Color the clip at `path` into `output_dir` in its own format, as `colorize` does.
-
-    `kind` is as `--kind`; `hints` by frame number; `reference` uint8 RGB; `keyframes` uint8
-    RGB of the clip's size by frame number. Problems are `DataError`s in one line.
-    """
-    hints, keyframes = hints or {}, keyframes or {}
-    check_keyframed(bool(keyframes), True, reference, kind)
-    info = probe(path)
-    if takes_keyframes(kind, hints, reference, keyframes):
-        keyframes = {n: check_keyframe(rgb, info, f"keyframe {n}") for n, rgb in keyframes.items()}
-        return color_keyframed(models.get("gray")[0], info, output_dir, keyframes, hints, progress)
-    later = sorted(n for n, h in hints.items() if n and len(h))
-    if later:
-        raise DataError(f"hints on frame {later[0]}: with a reference, or for line art, hints guide the "
-                        "first frame (0) only")
-    kind = kind_of(path, kind)
-    steady = SteadyGuide(first=first_frame_guide(kind, hints.get(0), reference))
-
-    def frame_done(done: int, total: int | None) -> None:
-        progress(done / total if total else None, f"coloring frame {done}")
-
-    out = colorize_path(models.get(kind)[0], path, output_dir, steady,
-                        progress=True if progress is None else frame_done)
-    return ClipResult(out, probe(out).frames or 0, kind, 0, steady.cuts)
