@@ -203,3 +203,20 @@ def test_several_pictures_are_colored_and_zipped(models, tmp_path):
     assert colored.shape == (128, 128, 3) and (colored.max(-1) - colored.min(-1)).mean() > 3
     again = batch.color_all(models, tmp_path, view.folder, [str(SAMPLE)], "auto", 1.0)
     assert not view.folder.exists() and again.folder.exists()  # the next drop replaces the last
+
+
+def test_an_mp4_comes_back_as_an_mp4_of_as_many_frames(models, tmp_path):
+    import cv2
+
+    gray = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    video = tmp_path / "upload"  # the name Gradio gives says nothing: the content decides
+    writer = cv2.VideoWriter(str(tmp_path / "walk.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), 12.0, (48, 64))
+    for i in range(10):
+        writer.write(np.ascontiguousarray(gray[56:120, 30 + 2 * i:78 + 2 * i, ::-1]))
+    writer.release()
+    (tmp_path / "walk.mp4").rename(video)
+    clip = clips.open_clip(tmp_path, None, str(video)).clip
+    assert clip.path.suffix == ".mp4" and clip.frames == 10
+    done = clips.color(models, clip, "auto", 1.0, None, lambda *_: None)
+    assert done.result.endswith(".mp4") and len(read_clip(done.result)) == 10
+    assert read_clip(done.result)[0].shape == (64, 48, 3)
