@@ -220,3 +220,16 @@ def test_an_mp4_comes_back_as_an_mp4_of_as_many_frames(models, tmp_path):
     done = clips.color(models, clip, "auto", 1.0, None, lambda *_: None)
     assert done.result.endswith(".mp4") and len(read_clip(done.result)) == 10
     assert read_clip(done.result)[0].shape == (64, 48, 3)
+
+
+def test_a_reference_guides_a_clip_and_is_refused_with_keyframes(models, tmp_path):
+    clip = clips.open_clip(tmp_path, None, str(tiny_gif(tmp_path / "walk.gif"))).clip
+    automatic = read_clip(clips.color(models, clip, "gray", 1.0, None, lambda *_: None).result)
+    red = tmp_path / "red.png"
+    Image.fromarray(np.tile(np.array([200, 40, 40], np.uint8), (64, 48, 1))).save(red)
+    guided = read_clip(clips.color(models, clip, "gray", 1.0, str(red), lambda *_: None).result)
+    redness = [float((f[..., 0] - f[..., 2]).mean()) for f in (automatic[0], guided[0])]
+    assert redness[1] > redness[0] + 5, f"the red reference changed nothing (red - blue {redness})"
+    clip.set_keyframe(0, automatic[0].astype(np.uint8), "frame 0")
+    refused = clips.color(models, clip, "gray", 1.0, str(red))
+    assert handlers.ERROR_CLASS in refused.status and "give the reference as a keyframe" in refused.status
