@@ -11,9 +11,12 @@ copy into its cache). The picture is docs/sample-gray.png enlarged to each size.
 - hint: one more clicked point to the new result (`add_point`), at points spread over the
   picture;
 - memory: the resident size of the process after the first picture and hint, after 50
-  more hints, and after 10 more uploads (each replaces the tab's picture, as in the app).
+  more hints, and after 10 more uploads (each replaces the tab's picture, as in the app);
+- a clip: a GIF of `--frames` frames of 256 px (the sample panning) dropped and colored
+  (`clips.open_clip`, `clips.color`) automatically, then from one keyframe made in the app
+  (frame 0 with a hint, `clips.open_frame` and `clips.keep_keyframe`), once each.
 
-    .venv/bin/python -m bench.app [--repeats 20] [--sizes 512 1024]
+    .venv/bin/python -m bench.app [--repeats 20] [--sizes 512 1024] [--frames 48]
 """
 
 from __future__ import annotations
@@ -57,10 +60,34 @@ def summary(name: str, ms: list[float]) -> str:
     return f"{name}: median {statistics.median(ms):.0f} ms, worst {max(ms):.0f} ms of {len(ms)}"
 
 
+def clip(frames: int, folder: Path) -> Path:
+    """The sample at 320 px, panning under a 256 px window: a GIF a visitor would drop."""
+    big = np.asarray(Image.open(SAMPLE).convert("RGB").resize((320, 320), Image.LANCZOS))
+    images = [Image.fromarray(big[32:288, i * 64 // frames:i * 64 // frames + 256]) for i in range(frames)]
+    path = folder / "walk.gif"
+    images[0].save(path, save_all=True, append_images=images[1:], duration=80, loop=0)
+    return path
+
+
+def clip_figures(models, folder: Path, frames: int) -> str:
+    """Seconds to color a clip in the app automatically and from one keyframe made in the app."""
+    from colorhelpers.app import clips
+
+    dropped = clips.open_clip(folder, None, str(clip(frames, folder))).clip
+    automatic, _ = timed(partial(clips.color, models, dropped, "gray", 1.0, None, lambda *_: None))
+    frame = clips.open_frame(models, folder, None, dropped, 0, "gray", 1.0).session
+    frame.add_point(128, 200, "#3a6fd0")
+    clips.keep_keyframe(dropped, frame)
+    keyed, _ = timed(partial(clips.color, models, dropped, "gray", 1.0, None, lambda *_: None))
+    return (f"clip of {frames} frames at 256 px: colored in {automatic / 1000:.1f} s automatically, "
+            f"{keyed / 1000:.1f} s from one keyframe made in the app")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--sizes", type=int, nargs="+", default=[512, 1024])
+    parser.add_argument("--frames", type=int, default=48, help="frames of the clip (0: no clip)")
     args = parser.parse_args(argv)
 
     from colorhelpers import import_tensorflow_quietly
@@ -107,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         after_uploads = rss_mb()
         print(f"memory (512 px): {start:.0f} MB after the first picture and hint, {after_hints:.0f} MB "
               f"after 50 more hints, {after_uploads:.0f} MB after 10 more uploads")
+        if args.frames:
+            print(clip_figures(models, folder, args.frames))
 
 
 if __name__ == "__main__":

@@ -145,12 +145,14 @@ def _colorize(args: argparse.Namespace) -> int:
     import tensorflow as tf
 
     from colorhelpers.clips import SteadyGuide
+    from colorhelpers.clips.color import check_keyframed
     from colorhelpers.colorize import ClipError, colorize_path, is_clip, probe
     from colorhelpers.colorize.road import output_folder, read_still
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
-    from colorhelpers.hints import HintGuide, Hints, read_all_hints
+    from colorhelpers.hints import read_all_hints
     from colorhelpers.hints.points import upright_size
-    from colorhelpers.lineart import LineArtGuide, Models, kind_of
+    from colorhelpers.lineart import Models, kind_of
+    from colorhelpers.lineart.inputs import first_frame_guide
 
     _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
@@ -181,26 +183,17 @@ def _colorize(args: argparse.Namespace) -> int:
             raise DataError(f"--reference {args.reference}: {problem}")
         reference = read_still(args.reference)
     keyframed = args.keyframes is not None or bool(args.keyframe)
-    if keyframed and (len(paths) != 1 or not is_clip(paths[0])):
-        raise DataError("--keyframes and --keyframe color one clip: give a GIF or a video as --input")
-    if keyframed and reference is not None:
-        raise DataError("--reference with keyframes: give the reference as a keyframe instead")
-    if keyframed and args.kind == "lineart":
-        raise DataError("--keyframes color gray clips; line art takes --hints and --reference")
+    one_clip = len(paths) == 1 and is_clip(paths[0])
+    check_keyframed(keyframed, one_clip, reference, args.kind)
     with output_folder(args.output):
         models = Models(args.run, args.epoch, args.saturation)
-        if keyframed or (args.hints and reference is None and len(paths) == 1 and is_clip(paths[0])
-                         and args.kind == "gray"):
-            colorizer, epoch, run_root = models.get("gray")
-            return _colorize_keyframed(args, colorizer, paths[0], epoch, run_root)
+        if keyframed or (args.hints and reference is None and one_clip and args.kind == "gray"):
+            return _colorize_keyframed(args, models, paths[0])
         progress = _progress(len(paths))
         for i, path in enumerate(paths, 1):
             kind = kind_of(path, args.kind)
             colorizer, epoch, run_root = models.get(kind)
-            guide = None
-            if path in hints or reference is not None:
-                kind_guide = LineArtGuide if kind == "lineart" else HintGuide
-                guide = kind_guide(hints.get(path, Hints.none()), reference)
+            guide = first_frame_guide(kind, hints.get(path), reference)
             if is_clip(path):
                 guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
             try:
@@ -219,25 +212,19 @@ def _colorize(args: argparse.Namespace) -> int:
         return 0
 
 
-def _colorize_keyframed(args: argparse.Namespace, colorizer, path: Path, epoch: int, run_root: Path) -> int:
-    """One clip colored from keyframes and hinted frames (`colorhelpers.clips.keyframes`)."""
-    from colorhelpers.clips.keyframes import KeyframeColorizer, read_keyframes
-    from colorhelpers.colorize import WorkingGrid, output_path, probe
+def _colorize_keyframed(args: argparse.Namespace, models, path: Path) -> int:
+    """One clip colored from keyframes and hinted frames (`colorhelpers.lineart.inputs`, as the app does)."""
+    from colorhelpers.clips.color import read_keyframes
+    from colorhelpers.colorize import probe
     from colorhelpers.hints.points import clip_hints
+    from colorhelpers.lineart.inputs import color_clip
 
     info = probe(path)
-    grid = WorkingGrid.of(info.height, info.width, colorizer.size).shape
-    anchors = read_keyframes(args.keyframes, args.keyframe, info, grid)
+    keyframes = read_keyframes(args.keyframes, args.keyframe, info)
     hints = clip_hints(args.hints, info.width, info.height, path) if args.hints else {}
-    for frame, frame_hints in hints.items():
-        if frame in anchors:  # hints on a keyframe: the keyframe's colors are the truth there
-            continue
-        anchors[frame] = frame_hints
-    colorizer_ = KeyframeColorizer(colorizer, anchors)
-    out = colorizer_.colorize(info, output_path(path, args.output))
-    cuts = ", ".join(map(str, colorizer_.cuts)) or "none"
-    print(f"colored {colorizer_.frames} frames of {path.name} from {len(anchors)} keyframe(s) or hinted "
-          f"frame(s) with epoch {epoch} of {run_root.name}; cuts found at frames: {cuts}; wrote {out}")
+    result = color_clip(models, path, args.output, "gray", hints, None, keyframes)
+    _, epoch, run_root = models.get("gray")
+    print(f"{result.describe()}; with epoch {epoch} of {run_root.name}; wrote {result.path}")
     return 0
 
 

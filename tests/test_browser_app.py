@@ -2,8 +2,10 @@
 
 What a new user does, in one app start: open the page, drop docs/sample-gray.png, see the
 colored result, pick a color and click the picture, see that region change, download the PNG
-and the hints JSON (checked as `colorize --hints` reads them), load the hints back, and drop a
-text file renamed .png, which the page refuses in one line while the app keeps serving.
+and the hints JSON (checked as `colorize --hints` reads them), load the hints back, drop a
+tiny GIF under Clip, color it while the progress bar says which frame it is on, download it
+as a GIF, and drop a text file renamed .png, which the page refuses in one line while the app
+keeps serving.
 
 Uses the Chromium set-up of tests/test_browser.py (Debian's /usr/bin/chromium through
 Playwright; skipped without it, except in CI, where that fails). The screenshot lands in
@@ -113,6 +115,34 @@ def _blueness(path: Path, x: int, y: int, radius: int = 4) -> float:
     return float((window[..., 2] - window[..., 0]).mean())
 
 
+def _tiny_gif(path: Path, frames: int = 24) -> Path:
+    """A gray clip panning across the sample, 48x64."""
+    gray = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    images = [Image.fromarray(gray[56:120, 30 + i:78 + i]) for i in range(frames)]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=80, loop=0)
+    return path
+
+
+def _color_a_clip(tab, folder: Path) -> None:
+    """Drop a tiny GIF under Clip, color it, see the progress bar and download the result."""
+    tab.get_by_text("Clip (GIF or MP4)").click()
+    tab.locator("#clip-upload input[type=file]").set_input_files(str(_tiny_gif(folder / "walk.gif")))
+    tab.wait_for_function("() => document.querySelector('#clip-status').innerText.includes('24 frames')",
+                          timeout=UPDATE_TIMEOUT)
+    # The bar is brief on a tiny clip: remember every text Gradio's progress bar shows.
+    tab.evaluate("""() => { window.bar = new Set(); new MutationObserver(() => {
+        for (const e of document.querySelectorAll('.progress-level, .progress-text'))
+            window.bar.add(e.innerText); }).observe(document.body,
+        {subtree: true, childList: true, characterData: true}); }""")
+    tab.locator("#color-clip").click()
+    tab.wait_for_function("() => document.querySelector('#clip-status').innerText"
+                          ".includes('colored 24 frames')", timeout=UPDATE_TIMEOUT)
+    seen = " ".join(tab.evaluate("[...window.bar]"))
+    assert "coloring frame" in seen, f"no progress bar while the clip was colored: {seen!r}"
+    colored = Image.open(_download(tab, "#download-clip", folder / "clip"))
+    assert colored.format == "GIF" and colored.n_frames == 24 and colored.size == (48, 64)
+
+
 def test_the_app_colors_takes_a_hint_downloads_and_refuses_a_fake_picture(
         browser_requirements, page, tmp_path):  # noqa: F811
     from colorhelpers.hints.points import read_hints
@@ -158,6 +188,7 @@ def test_the_app_colors_takes_a_hint_downloads_and_refuses_a_fake_picture(
             page.wait_for_function("() => document.querySelector('#status').innerText"
                                    ".includes('Loaded 1 point')", timeout=UPDATE_TIMEOUT)
             page.screenshot(path=str(ARTIFACTS / "app.png"))
+            _color_a_clip(page, tmp_path)
 
             fake = tmp_path / "notes.png"
             fake.write_text("these are notes, not a picture\n")

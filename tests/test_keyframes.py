@@ -16,7 +16,8 @@ from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 from colorhelpers.clips import flow, motion
-from colorhelpers.clips.keyframes import SPREAD_SIGMA_L, KeyframeColorizer, keyframe_anchor, read_keyframes
+from colorhelpers.clips.color import read_keyframes
+from colorhelpers.clips.keyframes import SPREAD_SIGMA_L, KeyframeColorizer, keyframe_anchor
 from colorhelpers.colorize import ClipError, Colorizer, WorkingGrid, probe
 from colorhelpers.colorize.media import read_frames
 from colorhelpers.hints import Hints
@@ -196,8 +197,8 @@ def test_read_keyframes_checks_names_sizes_and_files(tmp_path, pan):
     folder = tmp_path / "keys"
     folder.mkdir()
     Image.fromarray(pan.truth[3]).save(folder / "3.png")
-    anchors = read_keyframes(folder, [], info, (40, 32))
-    assert list(anchors) == [3] and anchors[3].full_ab.shape == (40, 32, 2)
+    keyframes = read_keyframes(folder, [], info)
+    assert list(keyframes) == [3] and keyframes[3].shape == (40, 32, 3) and keyframes[3].dtype == np.uint8
     Image.fromarray(pan.truth[0][:32]).save(tmp_path / "small.png")
     (tmp_path / "broken.png").write_bytes(b"not a png")
     cases = (("0:" + str(tmp_path / "small.png"), "is 32x32"), ("first.png", "FRAME:IMAGE"),
@@ -205,7 +206,7 @@ def test_read_keyframes_checks_names_sizes_and_files(tmp_path, pan):
              ("x:" + str(folder / "3.png"), "frame number"))
     for spec, words in cases:
         with pytest.raises(ClipError, match=words):
-            read_keyframes(None, [spec], info, (40, 32))
+            read_keyframes(None, [spec], info)
 
 
 def test_cli_keyframes_and_errors(tmp_path, pan):

@@ -2,8 +2,10 @@
 
 `uploads` checks what a visitor drops (by content, within limits), `session` holds one browser
 tab's picture, hints and reference and colors it through `colorhelpers.hints.HintColorizer`,
-`ui` lays the page out in Gradio, and `serve` starts it on the loopback. Nothing else in the
-package imports this part: it sits at the end of the data flow.
+`clips` holds a tab's clip and keyframes and colors it through `colorhelpers.lineart.inputs`
+(as `colorize` does), `batch` colors several pictures at once, `ui` lays the page out in
+Gradio, and `serve` starts it on the loopback. Nothing else in the package imports this part:
+it sits at the end of the data flow.
 """
 
 from __future__ import annotations

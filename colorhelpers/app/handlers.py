@@ -29,7 +29,8 @@ ERROR_CLASS = "colorgan-error"
 
 class View(NamedTuple):
     """What a handler hands back: the session, the marked gray picture, the result (a PNG
-    path), the placed colors (HTML), the status line (HTML), and the two downloads."""
+    path), the placed colors (HTML), the status line (HTML), the two downloads, and the
+    input and result for the before/after slider."""
 
     session: Session | None
     marked: np.ndarray | None
@@ -38,6 +39,7 @@ class View(NamedTuple):
     status: str
     png: str | None
     hints: str | None
+    compare: tuple | None
 
 
 #: A part of the view that stays as the page shows it (the UI sends Gradio's "skip" for it).
@@ -50,13 +52,18 @@ def show(session: Session, message: str = "") -> View:
     png, hints = session.write_downloads(result)
     count = len(session.points) + len(session.scribble)
     status = html.escape(f"{session.describe()}; {count} hint pixel(s). {message}".strip())
-    return View(session, session.marked(), str(png), swatches(session.points), status, str(png), str(hints))
+    return View(session, session.marked(), str(png), swatches(session.points), status, str(png), str(hints),
+                (session.rgb, str(png)))
+
+
+def error_line(message: str) -> str:
+    """A refusal as the page's status line shows it (HTML, marked `ERROR_CLASS`)."""
+    return f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>'
 
 
 def refused(message: str) -> View:
     """Everything unchanged but the status line, which says what was refused."""
-    status = f'<span class="{ERROR_CLASS}">{html.escape(message)}</span>'
-    return View(KEEP, KEEP, KEEP, KEEP, status, KEEP, KEEP)
+    return View(KEEP, KEEP, KEEP, KEEP, error_line(message), KEEP, KEEP, KEEP)
 
 
 def swatches(points: list[dict]) -> str:
@@ -68,18 +75,26 @@ def swatches(points: list[dict]) -> str:
     return f'<ol class="colorgan-swatches">{items}</ol>'
 
 
-def guarded(handler):
-    """Refusals (`DataError`, `ValueError`) as one line; anything else logged and one line too."""
-    @functools.wraps(handler)
-    def run(*args, **kwargs) -> View:
-        try:
-            return handler(*args, **kwargs)
-        except (DataError, ValueError) as err:
-            return refused(str(err))
-        except Exception as err:  # noqa: BLE001  (the app must keep serving; the log keeps the traceback)
-            log.exception("%s failed", handler.__name__)
-            return refused(f"Something went wrong ({type(err).__name__}); the server's log has the details.")
-    return run
+def guarded_as(refuse):
+    """A decorator: refusals (`DataError`, `ValueError`) become `refuse(line)`; anything else is
+    logged with its traceback and becomes one line too (the app must keep serving)."""
+    def guarded(handler):
+        @functools.wraps(handler)
+        def run(*args, **kwargs):
+            try:
+                return handler(*args, **kwargs)
+            except (DataError, ValueError) as err:
+                return refuse(str(err))
+            except Exception as err:  # noqa: BLE001  (the log keeps the traceback)
+                log.exception("%s failed", handler.__name__)
+                return refuse(f"Something went wrong ({type(err).__name__}); "
+                              "the server's log has the details.")
+        return run
+    return guarded
+
+
+#: The still handlers' guard: a refusal changes only the status line.
+guarded = guarded_as(refused)
 
 
 def _needs(session: Session | None) -> Session:
@@ -137,8 +152,11 @@ def scribble(session: Session | None, rgba: np.ndarray | None) -> View:
 
 @guarded
 def reference(session: Session | None, path: str | None) -> View:
-    """A reference picture (None: no reference)."""
-    session = _needs(session)
+    """A reference picture (None: no reference); with no picture open it waits for the clip."""
+    if session is None:
+        name = "none" if path is None else check_picture(path).name
+        return View(KEEP, KEEP, KEEP, KEEP, html.escape(f"Reference: {name}; it guides the clip too."),
+                    KEEP, KEEP, KEEP)
     session.set_reference(None if path is None else check_picture(path).rgb)
     return show(session, "" if path is None else f"Reference: {Path(path).name}.")
 

@@ -42,6 +42,7 @@ class Session:
     scribble: Hints = field(default_factory=Hints.none)
     reference_rgb: np.ndarray | None = None
     reference: Reference | None = None
+    frame: int | None = None  # which frame of the tab's clip this picture is (colorhelpers.app.clips)
 
     @classmethod
     def open(cls, models: Models, name: str, rgb: np.ndarray, kind: str = "auto",

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +112,8 @@ class KeyframeColorizer:
 
     `anchors` maps frame numbers to an `Anchor`, or to `Hints` that `anchors_from_hints`
     turns into one in the first pass. After `colorize`, `cuts` lists the frames that start a
-    new shot and `frames` the clip's length.
+    new shot and `frames` the clip's length. `progress(pass, frames done)`, if set, hears of
+    each frame of the three passes ("analysing", "deciding", "writing"): a web page's bar.
     """
 
     def __init__(self, colorizer: Colorizer, anchors: dict[int, Anchor | Hints],
@@ -121,6 +122,7 @@ class KeyframeColorizer:
         self.tracker = tracker or FlowTracker()
         self.cuts: list[int] = []
         self.frames = 0
+        self.progress: Callable[[str, int], None] = lambda stage, done: None
         self._flowed: set[int] = set()  # frames t whose flows with t - 1 the store holds
         self._regions: dict[int, ReferenceRegions] = {}  # of each keyframe, on the working grid
 
@@ -154,6 +156,7 @@ class KeyframeColorizer:
                 store.append(gray=gray, prior=frame.prior_ab, ab=ab, confidence=confidence,
                              back=back, forward=forward)
                 previous = gray, ab, confidence
+                self.progress("analysing", self.frames)
         return store
 
     def _backward(self, store: FrameStore) -> None:
@@ -179,6 +182,7 @@ class KeyframeColorizer:
                 forward = store.read("ab", t), store.read("confidence", t)
                 pending.append((t, pool.submit(self._decide, t, gray, forward, (ab, confidence),
                                                store.read("prior", t))))
+                self.progress("deciding", self.frames - t)
                 while len(pending) > 4:
                     done, decision = pending.popleft()
                     store.write("ab", done, decision.result())
@@ -239,6 +243,7 @@ class KeyframeColorizer:
                     colors = [Colors(store.read("ab", f.index), full_ab=ab) for f, ab in zip(frames, full)]
                     for rgb, (_, duration) in zip(self.colorizer.join(frames, colors), batch):
                         writer.write(rgb, duration)
+                        self.progress("writing", writer.count)
             store.close()
         return out
 
@@ -264,37 +269,4 @@ def _numbered_batches(info: ClipInfo) -> Iterator[tuple[list[tuple[np.ndarray, i
             first, batch = first + size, []
     if batch:
         yield batch, first
-
-
-def read_keyframes(folder: Path | None, specs: list[str], info: ClipInfo, grid_shape: tuple[int, int]
-                   ) -> dict[int, Anchor]:
-    """The command line's keyframes: `folder` of color images named by frame number (`0.png`,
-    `57.png`, ...) and `specs` of the form `N:IMAGE`, each checked to be readable and of the
-    clip's size before any work; a problem is a ClipError naming the file."""
-    from colorhelpers.colorize.road import read_still
-    from colorhelpers.data.files import check_image
-
-    named: list[tuple[str, Path]] = []
-    if folder is not None:
-        if not folder.is_dir():
-            raise ClipError(f"--keyframes {folder}: no such folder")
-        named += [(f.stem, f) for f in sorted(folder.iterdir()) if f.is_file() and not f.name.startswith(".")]
-    for spec in specs:
-        number, sep, image = spec.partition(":")
-        if not sep:
-            raise ClipError(f"--keyframe {spec}: expected FRAME:IMAGE, for example 0:first.png")
-        named.append((number, Path(image)))
-    anchors = {}
-    for number, path in named:
-        if not number.isdigit():
-            raise ClipError(f"{path}: a keyframe must be named by its frame number (0.png, 57.png, ...)")
-        problem = check_image(path).problem if path.is_file() else "no such file"
-        if problem:
-            raise ClipError(f"{path}: {problem}")
-        rgb = read_still(path)
-        if rgb.shape[:2] != (info.height, info.width):
-            raise ClipError(f"{path}: the keyframe is {rgb.shape[1]}x{rgb.shape[0]}, the clip "
-                            f"{info.path.name} is {info.width}x{info.height}")
-        anchors[int(number)] = keyframe_anchor(int(number), rgb, grid_shape)
-    return anchors
 

@@ -266,12 +266,13 @@ def output_folder(path: Path) -> Iterator[Path]:
         raise
 
 
-def colorize_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str,
-                  guide: Guide | None = None, progress: bool = False) -> Path:
+def colorize_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str, guide: Guide | None = None,
+                  progress: bool | Callable[[int, int | None], None] = False) -> Path:
     """Colorize one image or clip file into `output_dir` (see `output_path`); returns the path.
 
-    A clip keeps its frame count, size and timing (`media.ClipWriter`), and a progress bar over
-    frames is shown with `progress`; a frame of another size than the first is a ClipError.
+    A clip keeps its frame count, size and timing (`media.ClipWriter`); `progress` True shows a
+    bar over its frames, a callable hears (frames written, frames in the file or None) after each
+    (the web app's bar). A frame of another size than the first is a ClipError.
     """
     out = output_path(path, output_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -286,12 +287,14 @@ def colorize_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str
             durations.append(duration)
             yield rgb
 
-    bar = keras.utils.Progbar(info.frames, unit_name="frame") if progress else None
+    bar = keras.utils.Progbar(info.frames, unit_name="frame") if progress is True else None
     with ClipWriter(out, info) as writer:
         for rgb in colorizer.frames(frames(), guide):
             writer.write(rgb, durations.popleft())
             if bar:
                 bar.update(writer.count)
+            elif progress:
+                progress(writer.count, info.frames)
     if bar and info.frames != writer.count:
         bar.update(writer.count, finalize=True)
     return out
