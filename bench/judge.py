@@ -1,4 +1,4 @@
-"""The machine judge (`colorhelpers.scoring.judge`) on held-out anime characters.
+"""The machine judge (`colorhelpers.scoring.twosample`) on held-out anime characters.
 
 A fresh critic per seed tries to tell the real pictures from colored ones, trained on half of
 the images and scored on patches of the other half; 50 % is indistinguishable. Four answers
@@ -32,10 +32,10 @@ import_tensorflow_quietly()
 
 import numpy as np  # noqa: E402
 
-from colorhelpers.color import l_ab_to_rgb, rgb_to_l_ab  # noqa: E402
 from colorhelpers.data import load_images  # noqa: E402
 from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
-from colorhelpers.scoring import judge, predict_ab, to_uint8  # noqa: E402
+from colorhelpers.evaluation.diagnostics import judged_answers  # noqa: E402
+from colorhelpers.scoring import judge  # noqa: E402
 
 
 def answers(run_dir: Path, data: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -43,13 +43,7 @@ def answers(run_dir: Path, data: Path) -> tuple[np.ndarray, dict[str, np.ndarray
     run = open_run(run_dir)
     generator, _ = load_generator(run)
     real = np.asarray(load_images(evaluation_images(data), run.read_config().image_size))
-    l_norm, ab_true = (np.asarray(t) for t in rgb_to_l_ab(real.astype(np.float32) / 255.0))
-    ab_model = predict_ab(generator, l_norm)
-    # Saturation as `evaluate_generator` and `colorize --saturation` apply it: scaled, then clipped.
-    ab = {"truth": ab_true, "gray": np.zeros_like(ab_true), "model": ab_model,
-          "model, saturation 2": np.clip(ab_model * 2.0, -1.0, 1.0)}
-    fakes = {name: to_uint8(l_ab_to_rgb(l_norm, value).numpy()) for name, value in ab.items()}
-    return real, {"truth": fakes["truth"], "truth, mirrored": fakes["truth"][:, :, ::-1], **fakes}
+    return real, judged_answers(generator, real)
 
 
 def main() -> None:

@@ -46,9 +46,9 @@ settings = notebook_setup()
 from colorhelpers import colorize, evaluation
 from colorhelpers.color import join_color, luma
 from colorhelpers.colorize import shapes
-from colorhelpers.data import decode_rgb, eval_batches, find_images
+from colorhelpers.data import decode_rgb, eval_batches, find_images, load_images
 from colorhelpers.evaluation import diagnostics
-from colorhelpers.scoring import metrics, plot_metrics, show_image_table, show_images
+from colorhelpers.scoring import judge, metrics, plot_metrics, show_image_table, show_images, twosample
 
 run = evaluation.open_run(settings.run_dir)
 heldout_paths = find_images(settings.heldout_dir)
@@ -247,6 +247,47 @@ print(f"saturations that beat the gray answer on CIEDE2000: {beats_gray or 'none
 for r in sweep:
     print(f"saturation {r['saturation']:4g}: colorfulness gap {r['colorfulness_gap']:5.1f}, "
           f"rebalanced AuC {r['auc_rebalanced']:.3f}")
+
+# %% [markdown]
+# ## A machine judge: does it look hand-colored?
+#
+# PSNR and CIEDE2000 compare each picture with its one true coloring, so a plausible blue
+# shirt that was red in the original costs more than a dull brown one. Another question is
+# whether the colors *look* hand-colored at all. A classifier two-sample test (Lopez-Paz and
+# Oquab 2017) asks it of a machine: a small critic, trained afresh for each verdict and
+# apart from any GAN, learns to tell real patches from the model's on half of the held-out
+# pictures, and is scored on patches of the other half. Its accuracy is the verdict: 50 %
+# means the two cannot be told apart, 100 % that every patch gives the model away. Each seed
+# draws its own split, patches and critic; the spread over seeds says how firm the verdict is.
+
+# %%
+show_source(twosample.critic_accuracy, start="train, test = ")
+
+# %% [markdown]
+# The answers it judges, all on the held-out pictures' own lightness: the truth itself (the
+# critic must be at chance: a check of the test), the truth mirrored (other hand-colored
+# patches at the same places), the gray answer, and the run's colors at saturation 1 and 2.
+
+# %%
+real = np.asarray(load_images(heldout_paths, run.read_config().image_size))  # uint8, as the model sees them
+seeds = (0,) if settings.fixture else (0, 1, 2)
+verdicts = {name: judge(real, fake, seeds=seeds, patch=min(32, real.shape[1]))
+            for name, fake in diagnostics.judged_answers(generator, real).items()}
+for name, verdict in verdicts.items():
+    print(f"{name:22} {verdict}")
+
+# %% [markdown]
+# What the verdicts say, next to CIEDE2000 at the same saturations (from the sweep above):
+
+# %%
+at = {r["saturation"]: r for r in sweep}
+for saturation in (1.0, 2.0):
+    verdict = verdicts[f"model, saturation {saturation:g}"]
+    print(f"saturation {saturation:g}: the critic tells the colors from the truth's in {verdict.mean:.0%}"
+          f" of patches (gray answer {verdicts['gray answer'].mean:.0%}); CIEDE2000 {at[saturation]['ciede2000']:.2f}")
+closer = verdicts["model, saturation 2"].mean < verdicts["model, saturation 1"].mean
+print(f"bolder colors {'fool the critic more often' if closer else 'do not fool the critic more often'},"
+      f" while CIEDE2000 {'rises' if at[2.0]['ciede2000'] > at[1.0]['ciede2000'] else 'falls'}")
 
 # %% [markdown]
 # ## Where it fails

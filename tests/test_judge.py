@@ -1,21 +1,16 @@
-"""The machine judge (colorhelpers.scoring.judge): a fresh critic's held-out accuracy is about
+"""The machine judge (colorhelpers.scoring.twosample): a fresh critic's held-out accuracy is about
 50 % when both sets are hand-colored, clearly more for the gray answer, on data/fixture's 8
 held-out images at 64 px; the split is by image and a seed repeats its verdict."""
 
 from __future__ import annotations
-
-import importlib
 
 import numpy as np
 import pytest
 
 from colorhelpers.color import l_ab_to_rgb, rgb_to_l_ab
 from colorhelpers.data import load_images
-from colorhelpers.scoring import JudgeResult, judge, split_images, to_uint8
-from colorhelpers.scoring.judge import paired_patches, to_lab_scaled
-
-#: The module itself: `colorhelpers.scoring.judge` the attribute is the function it exports.
-judge_module = importlib.import_module("colorhelpers.scoring.judge")
+from colorhelpers.scoring import JudgeResult, judge, split_images, to_uint8, twosample
+from colorhelpers.scoring.twosample import paired_patches, to_lab_scaled
 
 SIZE, PATCH = 64, 16
 #: Tiny data, so fewer patches and a smaller patch than the judge's defaults (512 test patches).
@@ -62,7 +57,7 @@ def test_the_critic_is_tested_on_images_it_never_trained_on(truth, monkeypatch):
     # Every seed cuts its training patches, then its test patches: the two sets of images
     # they come from must be disjoint and together all of them.
     cut = []
-    monkeypatch.setattr(judge_module, "paired_patches",
+    monkeypatch.setattr(twosample, "paired_patches",
                         lambda real, fake, images, *args: cut.append(images) or paired_patches(
                             real, fake, images, *args))
     judge(truth, truth, seeds=(0, 1), steps=1, **SMALL)

@@ -5,7 +5,8 @@ buy good scores by painting dully (the gray answer is never far from any color),
 be confidently wrong on a few images. `saturation_sweep` scores one generator at several
 saturations (the `--saturation` option of `colorize`), so the trade-off between faithful and
 colorful is measured rather than guessed; `worst_images` finds the held-out images it colors
-worst and says, from the pixels, what went wrong in each; `failure_pictures` shows them.
+worst and says, from the pixels, what went wrong in each; `failure_pictures` shows them;
+`judged_answers` makes the answers the machine judge (`scoring.twosample.judge`) tells from the truth.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from skimage.color import deltaE_ciede2000
 
-from colorhelpers.color.lab import denormalize_lab
+from colorhelpers.color.lab import denormalize_lab, l_ab_to_rgb, rgb_to_l_ab
 from colorhelpers.scoring.metrics import evaluate_generator, predict_ab
-from colorhelpers.scoring.plotting import gray_output_truth
+from colorhelpers.scoring.plotting import gray_output_truth, to_uint8
 
 #: A pixel this far from the truth (CIEDE2000) counts as wrong in a failure's description.
 WRONG_PIXEL_DE = 10.0
@@ -138,3 +139,17 @@ def failure_pictures(generator: keras.Model, l_norm: np.ndarray, ab_true: np.nda
         rows.append([image[0] for image in gray_output_truth(l_norm[i], predict_ab(generator, l_norm[i]),
                                                              ab_true[i])])
     return rows
+
+
+def judged_answers(generator: keras.Model, real: np.ndarray, saturations: Sequence[float] = (1.0, 2.0)
+                   ) -> dict[str, np.ndarray]:
+    """The answers the machine judge (`scoring.twosample.judge`) compares with the real pictures: uint8
+    RGB on each real picture's own lightness. The truth itself (the judge must be at chance),
+    the truth mirrored (other hand-colored patches at the same places), the gray answer, and
+    the generator's colors at each saturation (scaled, then clipped, as `colorize` does)."""
+    l_norm, ab_true = (np.asarray(t) for t in rgb_to_l_ab(np.asarray(real, np.float32) / 255.0))
+    ab_model = predict_ab(generator, l_norm)
+    ab = {"truth": ab_true, "gray answer": np.zeros_like(ab_true),
+          **{f"model, saturation {s:g}": np.clip(ab_model * s, -1.0, 1.0) for s in saturations}}
+    answers = {name: to_uint8(l_ab_to_rgb(l_norm, value).numpy()) for name, value in ab.items()}
+    return {"truth": answers["truth"], "truth, mirrored": answers["truth"][:, :, ::-1], **answers}

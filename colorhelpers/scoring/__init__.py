@@ -3,7 +3,6 @@ colorfulness (`metrics`), sample grids and figures (`plotting`), and a fresh cri
 on whether colors can be told from hand-made ones (`judge`). Training scores every epoch with
 them, so they come before it."""
 
-from colorhelpers.scoring.judge import JudgeResult, judge, split_images
 from colorhelpers.scoring.metrics import (
     ab_auc,
     auc_counts,
@@ -26,6 +25,7 @@ from colorhelpers.scoring.plotting import (
     tile,
     to_uint8,
 )
+from colorhelpers.scoring.twosample import JudgeResult, judge, split_images
 
 __all__ = ["JudgeResult", "ab_auc", "auc_counts", "ciede2000", "colorfulness", "evaluate_generator",
            "gray_output_truth", "judge", "plot_losses", "plot_metrics", "plot_tradeoff", "predict_ab", "psnr",
