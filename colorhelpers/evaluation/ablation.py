@@ -116,9 +116,10 @@ def side_by_side(variants: Sequence[Variant], root: Path | str, l_norm: np.ndarr
 
 
 def format_table(table: Sequence[dict]) -> str:
-    """The table as fixed-width text, one line per variant."""
-    lines = [f"{'variant':24} {'PSNR':>6} {'CIEDE2000':>9} {'AuC':>6} {'colorful':>9} {'minutes':>7}"]
+    """The table as fixed-width text, one line per variant, its names in one column."""
+    width = max([24, *(len(row["name"]) for row in table)])
+    lines = [f"{'variant':{width}} {'PSNR':>6} {'CIEDE2000':>9} {'AuC':>6} {'colorful':>9} {'minutes':>7}"]
     for row in table:
-        lines.append(f"{row['name']:24} {row['psnr']:6.2f} {row['ciede2000']:9.2f} {row['auc']:6.3f} "
+        lines.append(f"{row['name']:{width}} {row['psnr']:6.2f} {row['ciede2000']:9.2f} {row['auc']:6.3f} "
                      f"{row['colorfulness_ratio']:9.2f} {row['minutes']:7.1f}")
     return "\n".join(lines)
