@@ -37,6 +37,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import series_times
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 
@@ -398,27 +400,7 @@ def readme_problems(readme: Path = REPO / "README.md", docs: Path = DOCS) -> lis
         train_line = next((line for line in head if line.startswith("make train")), "")
         if f"{minutes} min" not in train_line:
             problems.append(f"README.md: the `make train` line does not say {minutes} min (docs/scale.json)")
-    return problems + series_time_problems(text, docs)
-
-
-def series_time_problems(readme_text: str, docs: Path = DOCS) -> list[str]:
-    """The README's series table quotes each notebook's minutes, and the total, as `make execute`
-    measured them in a fresh clone (docs/scale.json, table make-execute)."""
-    try:
-        rows = json.loads((docs / "scale.json").read_text())["tables"]["make-execute"]["rows"]
-    except (OSError, KeyError, ValueError) as error:
-        return [f"docs/scale.json: no make-execute table ({error})"]
-    problems = []
-    for name, minutes in rows:
-        if name.startswith("all"):
-            if f"{minutes} min" not in " ".join(readme_text.split()):
-                problems.append(f"README.md does not say the series took {minutes} min (docs/scale.json)")
-            continue
-        row = next((line for line in readme_text.splitlines() if line.startswith(f"| [{name}]")), None)
-        if row is None or not row.rstrip().endswith(f"| {minutes} |"):
-            problems.append(f"README.md: the series table's row {name} does not end with {minutes} minutes"
-                            " (docs/scale.json)")
-    return problems
+    return problems + series_times.readme_problems(text, docs)
 
 
 def all_problems(write: bool = False) -> list[str]:

@@ -109,10 +109,17 @@ def inputs_of(seen: dict[str, list[str]], script: Path, root: Path = REPO_ROOT) 
     files = {relative(p) for p in [*seen["modules"], *seen["opened"]]} | {script.relative_to(root).as_posix()}
     files.discard(relative(__file__))  # the executor, not an input
     inputs = {name: file_hash(root / name) for name in sorted(f for f in files if f in visible)}
-    for folder in sorted({r for r in map(relative, seen["listed"]) if r}):
+    own = script.parent.relative_to(root).as_posix()
+    for folder in sorted({r for r in map(relative, seen["listed"]) if r and counts_as_input(r + "/", own)}):
         if any(name.startswith(folder + "/") and not name.endswith(".py") for name in visible):
             inputs[folder + "/"] = folder_hash(folder, visible, root)
     return inputs
+
+
+def counts_as_input(name: str, notebooks: str) -> bool:
+    """False for the notebooks' own folder: listing it (the kernel's working folder) is no
+    input, and its files change with every execution of the series' other notebooks."""
+    return name != notebooks.rstrip("/") + "/"
 
 
 def current_hash(name: str, visible: set[str], root: Path = REPO_ROOT) -> str:
@@ -133,8 +140,9 @@ def changed_inputs(notebook: Path, stamps: dict[str, dict], root: Path = REPO_RO
         return ["never executed by make execute"]
     if file_hash(notebook) != stamp["notebook"]:
         return [f"{notebook.name} itself was changed since"]
-    visible = visible_files(root)
-    return [name for name, digest in stamp["inputs"].items() if current_hash(name, visible, root) != digest]
+    visible, own = visible_files(root), notebook.parent.relative_to(root).as_posix()
+    return [name for name, digest in stamp["inputs"].items()
+            if counts_as_input(name, own) and current_hash(name, visible, root) != digest]
 
 
 def output_text(notebook: dict) -> str:

@@ -399,11 +399,11 @@ for name, metrics in wins.items():
     print(f"better with the {name} critic: {', '.join(metrics) or 'none'}")
 
 # %% [markdown]
-# On a budget this small, at a smaller size, the lines above decide nothing in general:
-# whichever critic comes out ahead on a metric here may not on the next seed, and a split
-# decision is common. The argument for the conditional critic is the one notebook 03 made:
-# only it can penalize colors that do not suit the drawing, which matters more as training
-# goes on. Notebook 08 measures the blog post's whole recipe against colorgan's.
+# The lines above say which critic came out ahead in this run. One run of each, at a small
+# size, decides little in general: another seed can reverse differences of a few tenths
+# (notebook 08 measures how far one run's CIEDE2000 moves on its own). The argument for the
+# conditional critic is the one notebook 03 made: only it can penalize colors that do not
+# suit the drawing. Notebook 08 measures the blog post's whole recipe against colorgan's.
 #
 # ## Summary
 #

@@ -16,7 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # bench/ is a folder of the repository, not an installed package
 
-from bench import pages  # noqa: E402
+from bench import pages, series_times  # noqa: E402
 
 README = REPO / "README.md"
 TEXTS = [README, REPO / "bench" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -179,11 +179,11 @@ def test_paths_of_files_that_do_not_exist_are_found(tmp_path):
 def test_the_readme_check_fails_when_a_series_time_differs(tmp_path):
     docs = _copy_docs(tmp_path)
     readme = README.read_text()
-    assert pages.series_time_problems(readme, docs) == []
+    assert series_times.readme_problems(readme, docs) == []
     scale = json.loads((docs / "scale.json").read_text())
     rows = scale["tables"]["make-execute"]["rows"]
     rows[3][1] = round(rows[3][1] + 0.3, 1)  # notebook 04's minutes
     rows[-1][1] = round(rows[-1][1] + 5, 1)  # the total
     (docs / "scale.json").write_text(json.dumps(scale))
-    problems = pages.series_time_problems(readme, docs)
+    problems = series_times.readme_problems(readme, docs)
     assert len(problems) == 2 and rows[3][0] in problems[0] and f"{rows[-1][1]} min" in problems[1], problems

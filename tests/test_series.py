@@ -14,6 +14,7 @@ from colorhelpers import series
 CELLS = [
     "import os\nfrom colorhelpers import series\nseries.record_inputs()",
     "text = open('../data/a.txt').read()\nnames = sorted(os.listdir('../data/folder'))\nprint(text, names)",
+    "here = os.listdir('.')  # the kernel's working folder: the notebooks' own, no input",
     "series.save_recorded_inputs(os.environ[series.RECORD_ENV])",
 ]
 
@@ -55,6 +56,7 @@ def test_only_what_the_notebook_read_makes_it_run_again(project):
     assert run(project) == [] and stale(project) == []  # nothing changed: nothing runs
 
     (root / "data" / "b.txt").write_text("changed, but never read")
+    (root / "notebooks" / "02_other.ipynb").write_text("{}")  # another notebook of the series, executed
     (root / "data" / "folder" / "ignored.tmp").write_text("git ignores it")
     assert stale(project) == []
 
