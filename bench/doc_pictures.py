@@ -22,7 +22,8 @@ shipped models on committed files, so a picture shows what a reader's command gi
 compressor version alone), allowing one level of rounding (`TOLERANCE`). The other pictures
 are drawn by other commands: `docs/lineart.png` by `make bench-lineart` and
 `docs/anime-faces.png` by `bench.anime --faces` (both from data/testsets, which is not in
-git), `docs/widgets-epoch-slider.png` and `docs/hints-widget.png` by `make screenshots`.
+git), `docs/widgets-epoch-slider.png`, `docs/hints-widget.png` and `docs/app.png` (the
+web app) by `make screenshots`.
 """
 
 from __future__ import annotations
