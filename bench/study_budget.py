@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 from itertools import combinations
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from colorhelpers.series import output_text
+from colorhelpers.series import epoch_ciede2000, output_text, variant_rows
 
 REPO = Path(__file__).resolve().parent.parent
 #: The last revision whose notebooks 04, 06 and 08 trained every variant for 30 epochs at 128 px.
@@ -37,13 +36,6 @@ FULL_BUDGET_REVISION = "ad9632c"
 STUDIES = ("06_training_with_noise", "08_ablation")
 #: One variant, two names: notebook 06 calls the default by what its noise is.
 SAME_VARIANT = {"dropout (default)": "colorgan default"}
-#: A row of `evaluation.ablation.format_table`: a name, four scores and the minutes.
-ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<psnr>\d+\.\d+)\s+(?P<ciede2000>\d+\.\d+)\s+(?P<auc>\d\.\d+)\s+"
-                 r"(?P<colorfulness>\d+\.\d+)\s+(?P<minutes>\d+\.\d+)$", re.MULTILINE)
-#: A row of notebook 04's per-epoch table: epoch, training L1 | PSNR, CIEDE2000, AuC, colorfulness.
-EPOCH_ROW = re.compile(r"^\s*(\d+)\s+\d\.\d+ \|\s+\d+\.\d+\s+(\d+\.\d+)\s", re.MULTILINE)
-
-
 def notebook_text(name: str, revision: str | None = None) -> str:
     """The output text of notebooks/<name>.ipynb, now or at a git revision."""
     path = f"notebooks/{name}.ipynb"
@@ -58,15 +50,14 @@ def study_table(revision: str | None = None) -> dict[str, dict[str, float]]:
     """{variant: {score: value}} from the tables of notebooks 06 and 08 (gray answer included)."""
     table = {}
     for name in STUDIES:
-        for row in ROW.finditer(notebook_text(name, revision)):
-            variant = SAME_VARIANT.get(row["name"], row["name"])
-            table.setdefault(variant, {k: float(v) for k, v in row.groupdict().items() if k != "name"})
+        for variant, scores in variant_rows(notebook_text(name, revision)).items():
+            table.setdefault(SAME_VARIANT.get(variant, variant), {k: float(v) for k, v in scores.items()})
     return table
 
 
 def epoch_spread(revision: str | None = None, last: int = 10) -> float:
     """The range of the full default run's held-out CIEDE2000 over its `last` epochs (notebook 04)."""
-    rows = [(int(e), float(c)) for e, c in EPOCH_ROW.findall(notebook_text("04_training", revision))]
+    rows = [(int(e), float(c)) for e, c in epoch_ciede2000(notebook_text("04_training", revision))]
     return float(np.ptp([c for _, c in rows[-last:]]))
 
 

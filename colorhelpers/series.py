@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -156,6 +157,28 @@ def output_text(notebook: dict) -> str:
                 if kind.startswith("text/"):
                     parts.append("".join(value))
     return "\n".join(parts)
+
+
+#: A row of `evaluation.ablation.format_table`: a name, then PSNR, CIEDE2000, AuC, colorfulness, minutes.
+VARIANT_ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<psnr>\d+\.\d+)\s+(?P<ciede2000>\d+\.\d+)\s+"
+                         r"(?P<auc>\d\.\d+)\s+(?P<colorfulness>\d+\.\d+)\s+(?P<minutes>\d+\.\d+)$",
+                         re.MULTILINE)
+#: A row of notebook 04's per-epoch table: epoch, training L1 | PSNR, CIEDE2000, AuC, colorfulness.
+EPOCH_ROW = re.compile(r"^\s*(\d+)\s+\d\.\d+ \|\s+\d+\.\d+\s+(\d+\.\d+)\s", re.MULTILINE)
+
+
+def variant_rows(text: str) -> dict[str, dict[str, str]]:
+    """{variant: {score: value as printed}} of every variant table in a notebook's output text
+    (the first row of each name), for the checks that read committed outputs."""
+    rows: dict[str, dict[str, str]] = {}
+    for row in VARIANT_ROW.finditer(text):
+        rows.setdefault(row["name"], {k: v for k, v in row.groupdict().items() if k != "name"})
+    return rows
+
+
+def epoch_ciede2000(text: str) -> list[tuple[str, str]]:
+    """(epoch, held-out CIEDE2000) as printed in notebook 04's per-epoch table."""
+    return EPOCH_ROW.findall(text)
 
 
 def execute_notebook(notebook: Path, seen_file: Path, timeout: int | None = None) -> None:

@@ -70,23 +70,17 @@ def test_committed_outputs_show_no_machine_path(path):
     assert not found, f"{path.name} shows paths of the machine it ran on: {found}"
 
 
-#: A row of `evaluation.ablation.format_table`: a name, then PSNR, CIEDE2000, AuC, colorfulness, minutes.
-TABLE_ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<scores>\d+\.\d+\s+\d+\.\d+\s+\d\.\d+\s+\d+\.\d+\s+\d+\.\d+)$",
-                       re.MULTILINE)
-
-
 def committed(stem: str) -> str:
     return output_text(next(p for p in NOTEBOOKS if p.stem == stem))
 
 
 def table_rows(stem: str) -> dict[str, str]:
-    """{variant: its printed scores} of every variant table a notebook printed."""
-    return {m["name"]: " ".join(m["scores"].split()) for m in TABLE_ROW.finditer(committed(stem))}
+    """{variant: its printed scores and minutes} of every variant table a notebook printed."""
+    return {name: " ".join(row.values()) for name, row in series.variant_rows(committed(stem)).items()}
 
 
 def test_notebooks_04_and_05_print_the_same_figures_of_the_default_run():
-    epochs = re.findall(r"^\s*(\d+)\s+\d\.\d+ \|\s+\d+\.\d+\s+(\d+\.\d+)\s", committed("04_training"),
-                        re.MULTILINE)
+    epochs = series.epoch_ciede2000(committed("04_training"))
     assert len(epochs) >= 2, "notebook 04 prints no per-epoch table"
     best = min(epochs, key=lambda e: float(e[1]))
     shown = re.search(r"best CIEDE2000: epoch (\d+) \((\d+\.\d+)\); last epoch: (\d+\.\d+)",
