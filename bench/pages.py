@@ -64,7 +64,7 @@ CASE_SENSITIVE = {"pass", "miss", "missed", "met"}  # only the shouted verdicts 
 REPO_PATH = re.compile(r"(?<![\w/.-])(?:colorhelpers|bench|tests|data|notebooks)/[\w/.-]*\w\.(?:py|ipynb)\b")
 #: Markdown images: ![alt](path).
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
-README_MAX_LINES = 230
+README_MAX_LINES = 260
 
 
 # --- Tables ---------------------------------------------------------------------------------
