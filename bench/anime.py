@@ -77,8 +77,9 @@ def guided(folder: str, run: str | None, hints: int = 10) -> dict:
             "reference_psnr": reference["reference"]["psnr"]}
 
 
-def faces_figure(folder: str, run: str | None, path: Path, count: int = 8) -> None:
-    """gray input, colorgan, truth for `count` images of `folder` (a row each), as a PNG."""
+def faces_figure(folder: str, answers: list[tuple[str | None, float]], path: Path, count: int = 8) -> None:
+    """The gray input, each answer's colors and the truth for `count` images of `folder` (a row
+    of pictures per column here: gray, then each (run, saturation) of `answers`, then truth), as a PNG."""
     import numpy as np
     from PIL import Image
 
@@ -87,15 +88,17 @@ def faces_figure(folder: str, run: str | None, path: Path, count: int = 8) -> No
     from colorhelpers.evaluation import SHIPPED_RUN, load_generator, open_run
     from colorhelpers.scoring import tile
 
-    run_dir = open_run(run or SHIPPED_RUN)
-    colorizer = Colorizer(load_generator(run_dir)[0], run_dir.read_config().image_size)
+    colorizers = []
+    for run, saturation in answers:
+        run_dir = open_run(run or SHIPPED_RUN)
+        colorizers.append(Colorizer(load_generator(run_dir)[0], run_dir.read_config().image_size, saturation))
     paths = find_images(folder)
     rows = []
     for image in paths[:: max(1, len(paths) // count)][:count]:
         truth = np.asarray(Image.open(image).convert("RGB").resize((160, 160), Image.LANCZOS))
         gray = np.repeat(np.asarray(Image.fromarray(truth).convert("L"))[..., None], 3, axis=-1)
-        rows.append([gray, colorizer.still(gray), truth])
-    columns = [np.concatenate([row[i] for row in rows], axis=1) for i in range(3)]
+        rows.append([gray, *(colorizer.still(gray) for colorizer in colorizers), truth])
+    columns = [np.concatenate([row[i] for row in rows], axis=1) for i in range(len(rows[0]))]
     Image.fromarray(tile([[c] for c in columns])).save(path)
 
 
@@ -173,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     print(table(results))
     if args.faces and results:
-        faces_figure(results[0]["folder"], runs[0], args.faces)
+        faces_figure(results[0]["folder"], [(runs[0], 1.0)], args.faces)
         print(f"\nfigure: {args.faces} (rows: gray input, colorgan, truth)")
     if skipped:
         print("\nskipped (missing): " + ", ".join(skipped))

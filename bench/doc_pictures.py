@@ -20,10 +20,11 @@ shipped models on committed files, so a picture shows what a reader's command gi
 
 `--check` draws into a temporary folder and compares decoded pixels (PNG bytes may differ by
 compressor version alone), allowing one level of rounding (`TOLERANCE`). The other pictures
-are drawn by other commands: `docs/lineart.png` by `make bench-lineart` and
-`docs/anime-faces.png` by `bench.anime --faces` (both from data/testsets, which is not in
-git), `docs/widgets-epoch-slider.png`, `docs/hints-widget.png` and `docs/app.png` (the
-web app) by `make screenshots`.
+are drawn by other commands: `docs/lineart.png` by `make bench-lineart`,
+`docs/anime-faces.png` by `bench.anime --faces` and `docs/gan-gallery.png` by
+`bench.gan_tradeoff --gallery` (all three from data/testsets, which is not in git), and
+`docs/widgets-epoch-slider.png`, `docs/hints-widget.png` and `docs/app.png` (the web app) by
+`make screenshots`.
 """
 
 from __future__ import annotations

@@ -180,9 +180,23 @@ def anime_summary(data: dict) -> str:
     return markdown_table(columns, "lrrrrr", rows)
 
 
+def tradeoff_table(data: dict) -> str:
+    """bench.gan_tradeoff's answers per folder: scores and the machine judge (docs/results-anime.md)."""
+    columns = ["folder (images)", "answer", "saturation", "PSNR (dB)", "CIEDE2000", "colorfulness ratio",
+               "judge: accuracy (%)"]
+    names = {"run": data.get("run_name", "run")}
+    rows = [[f"{FOLDER_NAMES.get(folder, folder)} ({entry['images']})", names.get(answer, answer),
+             f"{row['saturation']:.2f}",
+             f"{row['psnr']:.2f}", f"{row['ciede2000']:.2f}", f"{row['colorfulness_ratio']:.2f}",
+             f"{100 * row['judge']:.1f} ± {100 * row['judge_std']:.1f}"]
+            for folder, entry in data["folders"].items() for answer, row in entry["answers"].items()]
+    return markdown_table(columns, "llrrrrr", rows)
+
+
 #: Tables computed from bench outputs: {json file: {table name: function of the loaded JSON}}.
 ANIME_TABLES: dict[str, dict[str, Callable[[dict], str]]] = {
     "results-anime.json": {"anime": anime_full, "anime-summary": anime_summary},
+    "gan-tradeoff.json": {"tradeoff": tradeoff_table},
 }
 
 

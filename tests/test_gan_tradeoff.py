@@ -1,0 +1,53 @@
+"""bench.gan_tradeoff: the saturation that matches a colorfulness, and the page's table of it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench import gan_tradeoff, pages
+from colorhelpers.color.lab import rgb_to_l_ab
+from colorhelpers.data import load_images
+from colorhelpers.scoring.metrics import evaluate_generator
+
+
+@pytest.fixture(scope="module")
+def batches(fixture_heldout):
+    real = np.asarray(load_images(fixture_heldout, 32), np.float32) / 255.0
+    l_norm, ab = (np.asarray(t) for t in rgb_to_l_ab(real))
+    return [(l_norm, ab)]
+
+
+def muted_truth(batches):
+    """A 'model' that answers half the truth's colors: the knob at 2 gives them back."""
+    truth = dict((id(l), ab) for l, ab in batches)
+    return lambda l_norm, training=False: 0.5 * truth[id(l_norm)]
+
+
+def test_the_matched_saturation_paints_as_colorfully_as_asked(batches):
+    model = muted_truth(batches)
+    wanted = evaluate_generator(model, batches, saturation=1.5)["colorfulness_ratio"]
+    found = gan_tradeoff.matched_saturation(model, batches, wanted)
+    assert found == pytest.approx(1.5, abs=0.02)
+    assert evaluate_generator(model, batches, saturation=found)["colorfulness_ratio"] == pytest.approx(wanted, abs=0.01)
+
+
+def test_a_colorfulness_out_of_reach_gets_the_highest_saturation(batches):
+    assert gan_tradeoff.matched_saturation(muted_truth(batches), batches, 50.0, high=3.0) == 3.0
+
+
+def test_the_table_names_the_run_and_every_answer():
+    row = {"saturation": 1.2, "psnr": 20.0, "ciede2000": 11.5, "colorfulness_ratio": 0.7, "judge": 0.9,
+           "judge_std": 0.01}
+    data = {"run_name": "GAN: + 5 adversarial epochs",
+            "folders": {"data/anime/heldout": {"images": 60, "answers": {"gray answer": row, "run": row}}}}
+    table = pages.tradeoff_table(data)
+    assert "| held-out anime characters (60) | GAN: + 5 adversarial epochs | 1.20 |" in table
+    assert "| gray answer |" in table and "90.0 ± 1.0" in table
+    assert differences_line(data).startswith("data/anime/heldout: at colorfulness 0.70")
+
+
+def differences_line(data):
+    answers = data["folders"]["data/anime/heldout"]["answers"]
+    folders = {"data/anime/heldout": {"answers": {**answers, "L1 only, same colorfulness": answers["run"]}}}
+    return gan_tradeoff.differences(folders)[0]
