@@ -184,7 +184,7 @@ def _colorize(args: argparse.Namespace) -> int:
         reference = read_still(args.reference)
     keyframed = args.keyframes is not None or bool(args.keyframe)
     one_clip = len(paths) == 1 and is_clip(paths[0])
-    check_keyframed(keyframed, one_clip, reference, args.kind)
+    check_keyframed(keyframed, one_clip, reference)
     with output_folder(args.output):
         models = Models(args.run, args.epoch, args.saturation)
         if keyframed or (args.hints and reference is None and one_clip and args.kind == "gray"):
@@ -222,8 +222,8 @@ def _colorize_keyframed(args: argparse.Namespace, models, path: Path) -> int:
     info = probe(path)
     keyframes = read_keyframes(args.keyframes, args.keyframe, info)
     hints = clip_hints(args.hints, info.width, info.height, path) if args.hints else {}
-    result = color_clip(models, path, args.output, "gray", hints, None, keyframes)
-    _, epoch, run_root = models.get("gray")
+    result = color_clip(models, path, args.output, args.kind if keyframes else "gray", hints, None, keyframes)
+    _, epoch, run_root = models.get(result.kind)
     print(f"{result.describe()}; with epoch {epoch} of {run_root.name}; wrote {result.path}")
     return 0
 
