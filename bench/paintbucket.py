@@ -1,6 +1,6 @@
 """Line-art clips colored from keyframes, scored the BasicPBC way (`colorhelpers.scoring.regions`).
 
-    python -m bench.paintbucket [--characters N] [--frames N] [--skip-timing]
+    python -m bench.paintbucket [--characters N] [--frames N] [--timing-frames N] [--skip-timing]
 
 Clips (`bench/flat_clips.py`): pans over held-out characters of `data/anime/keys` with flat
 truth, and one over a sprite of `data/testsets/vn-sprites` (never tuned on; built by
@@ -143,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--characters", type=int, default=11, help="held-out characters to use (default all 11)")
     parser.add_argument("--frames", type=int, default=24, help="frames per clip (default 24)")
+    parser.add_argument("--timing-frames", type=int, default=8, help="frames of the 512x512 timing clip (default 8)")
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
     import_tensorflow_quietly()
@@ -167,7 +168,7 @@ def main() -> None:
             for keys, title in (([0], "one keyframe (frame 0)"), ([0, args.frames - 1], "two keyframes (first, last)")):
                 print_table(title, [keyframed(c, keys, models, Path(folder)) for c in clips])
         if not args.skip_timing:
-            timing(models, Path(folder), args.frames)
+            timing(models, Path(folder), args.timing_frames)
 
 
 if __name__ == "__main__":

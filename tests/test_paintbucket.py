@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 
 import cv2
 import keras
@@ -16,6 +17,7 @@ from colorhelpers.clips import motion
 from colorhelpers.colorize import Colorizer
 from colorhelpers.colorize.media import probe, read_frames
 from colorhelpers.colorize.road import full_resolution
+from colorhelpers.lineart.layers import composite, read_ora, split_layers, write_ora
 from colorhelpers.lineart.matching import TRUST, Regions, match
 from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, unmatched_path
 from colorhelpers.lineart.regions import paper_regions
@@ -125,10 +127,33 @@ def test_cli_colors_a_line_art_clip_from_a_keyframe_and_writes_the_mask_beside_i
     Image.fromarray(flat.truth[0]).save(tmp_path / "key.png")
     done = subprocess.run([sys.executable, "-m", "colorhelpers", "colorize", "--run", str(run.root), "--kind",
                            "lineart", "--input", str(tmp_path / "clip.gif"), "--keyframe", f"0:{tmp_path / 'key.png'}",
-                           "--output", str(tmp_path / "out")], capture_output=True, text=True)
+                           "--layers", "--output", str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     out = [f for f, _ in read_frames(probe(tmp_path / "out" / "clip.gif"))]
     masks = [f for f, _ in read_frames(probe(unmatched_path(tmp_path / "out" / "clip.gif")))]
     assert len(out) == len(masks) == 6
     np.testing.assert_array_equal(out[0], np.where(art.truth[0] == 0, 0, flat.truth[0]))
     assert masks[0].max() == 0 and masks[5].max() == 255
+    layers = sorted((tmp_path / "out" / "clip.layers").iterdir())
+    assert [p.name for p in layers] == [f"{t:04d}.ora" for t in range(6)]
+    np.testing.assert_array_equal(read_ora(layers[0])["flats"][art.truth[0][..., 0] > 0],
+                                  flat.truth[0][art.truth[0][..., 0] > 0])
+
+
+def test_layers_are_an_openraster_file_that_reads_back(tmp_path):
+    art, flat = picture()
+    shaded = flat.copy()
+    shaded[:, ::4] = (shaded[:, ::4] * 0.8).astype(np.uint8)  # hatching over a quarter of each region
+    path = write_ora(tmp_path / "picture.ora", split_layers(art, shaded))
+    with zipfile.ZipFile(path) as ora:
+        first = ora.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert "mergedimage.png" in ora.namelist()
+    layers = read_ora(path)
+    assert list(layers) == ["lines", "shading", "flats"]
+    paper = art[..., 0] > 0
+    np.testing.assert_array_equal(layers["flats"][paper], flat[paper])
+    assert (layers["lines"][..., 3][~paper] == 255).all() and (layers["lines"][..., 3][paper] == 0).all()
+    hatched = paper & (np.arange(170) % 4 == 0)
+    assert layers["shading"][hatched].max() < 215 and (layers["shading"][paper & ~hatched] == 255).all()
+    assert np.abs(composite(layers).astype(int) - shaded)[paper].max() <= 2
