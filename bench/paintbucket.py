@@ -2,7 +2,7 @@
 
     python -m bench.paintbucket [--characters N] [--frames N] [--timing-frames N] [--skip-timing]
 
-Clips (`bench/flat_clips.py`): pans over held-out characters of `data/anime/keys` with flat
+Clips (`colorhelpers.lineart.flat_clips`): pans over held-out characters of `data/anime/keys` with flat
 truth, and one over a sprite of `data/testsets/vn-sprites` (never tuned on; built by
 `python -m bench.testsets`). Two settings, as BasicPBC scores them:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench.flat_clips import FlatClip, flat_clip, from_keys, from_picture, heldout_characters
+from colorhelpers.lineart.flat_clips import FlatClip, flat_clip, from_keys, from_picture, heldout_characters
 from colorhelpers import import_tensorflow_quietly
 
 NEVER_TUNED = Path("data/testsets/vn-sprites/demo_eileen_concerned.png")

@@ -1,4 +1,4 @@
-"""Line-art clips with known motion and flat ground-truth colors, for `bench/paintbucket.py`.
+"""Line-art clips with known motion and flat ground-truth colors (notebooks/11_line_art, `bench/paintbucket.py`).
 
 BasicPBC's flat-color setting: every region closed by lines has one color. Two sources:
 
