@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorhelpers.lineart.flat_clips import FlatClip, flat_clip, from_keys, from_picture, heldout_characters
 from colorhelpers import import_tensorflow_quietly
+from colorhelpers.lineart.flat_clips import FlatClip, flat_clip, from_keys, from_picture, heldout_characters
 
 NEVER_TUNED = Path("data/testsets/vn-sprites/demo_eileen_concerned.png")
 METRICS = ("region_accuracy", "pixel_accuracy", "ciede2000")
@@ -55,7 +55,8 @@ def read_clip(path: Path) -> list[np.ndarray]:
 def mean_scores(outputs: list[np.ndarray], clip: FlatClip, skip: set[int]) -> dict[str, float]:
     from colorhelpers.scoring.regions import paintbucket_scores
 
-    rows = [paintbucket_scores(o, clip.truth[t], clip.lines[t]) for t, o in enumerate(outputs) if t not in skip]
+    rows = [paintbucket_scores(o, clip.truth[t], clip.lines[t])
+            for t, o in enumerate(outputs) if t not in skip]
     return {m: float(np.nanmean([r[m] for r in rows])) for m in METRICS}
 
 
@@ -129,7 +130,8 @@ def timing(models, folder: Path, frames: int) -> None:
     models.get("lineart")
     color_clip(models, path, folder / "warm", "lineart", progress=quiet)  # traces the model once
     seconds = {}
-    for label, options in (("automatic line art", {}), ("paint bucket, 1 keyframe", {"keyframes": {0: clip.truth[0]}})):
+    runs = (("automatic line art", {}), ("paint bucket, 1 keyframe", {"keyframes": {0: clip.truth[0]}}))
+    for label, options in runs:
         start = time.perf_counter()
         color_clip(models, path, folder / label.replace(" ", "-"), "lineart", progress=quiet, **options)
         seconds[label] = (time.perf_counter() - start) / frames
@@ -141,9 +143,11 @@ def timing(models, folder: Path, frames: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--characters", type=int, default=11, help="held-out characters to use (default all 11)")
+    parser.add_argument("--characters", type=int, default=11,
+                        help="held-out characters to use (default all 11)")
     parser.add_argument("--frames", type=int, default=24, help="frames per clip (default 24)")
-    parser.add_argument("--timing-frames", type=int, default=8, help="frames of the 512x512 timing clip (default 8)")
+    parser.add_argument("--timing-frames", type=int, default=8,
+                        help="frames of the 512x512 timing clip (default 8)")
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
     import_tensorflow_quietly()
@@ -155,17 +159,21 @@ def main() -> None:
                                       for n in heldout_characters()[:args.characters]]}
     if NEVER_TUNED.is_file():
         picture = np.asarray(Image.open(NEVER_TUNED).convert("RGB"))
-        groups["never tuned (vn-sprites)"] = [flat_clip(NEVER_TUNED.stem, *from_picture(picture), frames=args.frames)]
+        groups["never tuned (vn-sprites)"] = [flat_clip(NEVER_TUNED.stem, *from_picture(picture),
+                                                        frames=args.frames)]
     else:
         print(f"{NEVER_TUNED} missing: build it with python -m bench.testsets")
     with tempfile.TemporaryDirectory(prefix="colorgan-paintbucket-") as folder:
         for group, clips in groups.items():
             names = ", ".join(c.name for c in clips)
+            height, width = clips[0].frames[0].shape[:2]
             print(f"\n=== {group}: {len(clips)} clip(s) of {args.frames} frames, "
-                  f"{clips[0].frames[0].shape[1]}x{clips[0].frames[0].shape[0]}, pan {clips[0].pan} px a frame ({names})")
+                  f"{width}x{height}, pan {clips[0].pan} px a frame ({names})")
             print_table("consecutive frames (each from the frame before's truth)",
                         [consecutive(c, colorizer) for c in clips])
-            for keys, title in (([0], "one keyframe (frame 0)"), ([0, args.frames - 1], "two keyframes (first, last)")):
+            settings = (([0], "one keyframe (frame 0)"),
+                        ([0, args.frames - 1], "two keyframes (first, last)"))
+            for keys, title in settings:
                 print_table(title, [keyframed(c, keys, models, Path(folder)) for c in clips])
         if not args.skip_timing:
             timing(models, Path(folder), args.timing_frames)

@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="a color picture (e.g. the same character) whose colors guide the result")
     colorize.add_argument("--layers", action="store_true",
                           help="for line art, also write lines, flat colors and shading as layers of an "
-                               "OpenRaster file (<stem>.ora; a clip's frames in <stem>.layers/) for Krita, GIMP...")
+                               "OpenRaster file (<stem>.ora; a clip's frames in <stem>.layers/) for "
+                               "Krita, GIMP...")
 
     evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
     evaluate.add_argument("--run", type=Path, help="a trained run directory (default: the shipped model)")

@@ -61,8 +61,8 @@ from colorhelpers.lineart import LineArtGuide, choose_kind, line_regions
 from colorhelpers.lineart.flat_clips import flat_clip, from_keys, heldout_characters
 from colorhelpers.lineart.matching import match
 from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted
-from colorhelpers.scoring.regions import paintbucket_scores
 from colorhelpers.scoring import colorfulness, metrics, plot_metrics, show_images
+from colorhelpers.scoring.regions import paintbucket_scores
 
 heldout_paths = find_images(settings.heldout_dir)
 truths = [read_still(p) for p in heldout_paths]

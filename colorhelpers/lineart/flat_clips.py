@@ -1,4 +1,5 @@
-"""Line-art clips with known motion and flat ground-truth colors (notebooks/11_line_art, `bench/paintbucket.py`).
+"""Line-art clips with known motion and flat ground-truth colors (notebooks/11_line_art,
+`bench/paintbucket.py`).
 
 BasicPBC's flat-color setting: every region closed by lines has one color. Two sources:
 
@@ -65,7 +66,8 @@ def heldout_characters() -> list[str]:
     return [n for n in names if int(hashlib.sha1(n.encode()).hexdigest(), 16) % 8 == 0]
 
 
-def _lined(parts: np.ndarray, ink: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _lined(parts: np.ndarray, ink: np.ndarray, colors: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(line art RGB, flat truth RGB, lines) of a part map [h, w] and its drawn ink: the lines
     are the ink and the borders between parts, one pixel wide."""
     border = cv2.morphologyEx(parts.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8)) > 0
@@ -121,6 +123,7 @@ def flat_clip(name: str, art: np.ndarray, flat: np.ndarray, lines: np.ndarray, f
     width, height = size
     art_clip = moving_clip(art, frames, height, width, pan)
     flat_clip_ = moving_clip(flat, frames, height, width, pan)
-    line_clip = moving_clip(np.repeat(lines[..., None].astype(np.uint8) * 255, 3, -1), frames, height, width, pan)
+    line_picture = np.repeat(lines[..., None].astype(np.uint8) * 255, 3, -1)
+    line_clip = moving_clip(line_picture, frames, height, width, pan)
     return FlatClip(name, art_clip.truth, flat_clip_.truth, [f[..., 0] > 127 for f in line_clip.truth],
                     (255, 255, 255), pan)

@@ -60,7 +60,8 @@ def write_ora(path: Path, layers: dict[str, np.ndarray]) -> Path:
     height, width = layers["flats"].shape[:2]
     entries = "".join(f'  <layer name={quoteattr(name)} src="data/{name}.png" composite-op="{op}" '
                       f'opacity="1.0" visibility="visible" x="0" y="0"/>\n' for name, op in LAYERS)
-    stack = (f"<?xml version='1.0' encoding='UTF-8'?>\n<image version=\"0.0.5\" w=\"{width}\" h=\"{height}\">\n"
+    stack = (f"<?xml version='1.0' encoding='UTF-8'?>\n"
+             f"<image version=\"0.0.5\" w=\"{width}\" h=\"{height}\">\n"
              f" <stack>\n{entries} </stack>\n</image>\n")
     merged = composite(layers)
     thumbnail = Image.fromarray(merged)

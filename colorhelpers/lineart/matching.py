@@ -64,7 +64,8 @@ class Regions:
                            interpolation=cv2.INTER_AREA)
         view = cv2.GaussianBlur(small, (0, 0), FLOW_BLUR * scale)
         view = np.round((view + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
-        return cls(labels, count, nearest_label(labels), np.bincount(labels.ravel(), minlength=count + 1), view)
+        area = np.bincount(labels.ravel(), minlength=count + 1)
+        return cls(labels, count, nearest_label(labels), area, view)
 
 
 def region_colors(regions: Regions, rgb: np.ndarray) -> np.ndarray:

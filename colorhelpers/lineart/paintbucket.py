@@ -146,8 +146,9 @@ def unmatched_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.unmatched{out.suffix}")
 
 
-def color_paintbucket(colorizer: Colorizer, info: ClipInfo, output_dir: Path, keyframes: dict[int, np.ndarray],
-                      hints: dict[int, Hints], progress: Progress | None = None) -> ClipResult:
+def color_paintbucket(colorizer: Colorizer, info: ClipInfo, output_dir: Path,
+                      keyframes: dict[int, np.ndarray], hints: dict[int, Hints],
+                      progress: Progress | None = None) -> ClipResult:
     """One line-art clip colored from its keyframes (uint8 RGB by frame number, the clip's
     size) and hinted frames, down the road; the mask of its unmatched regions (white) is
     written beside it in the same format."""
@@ -165,7 +166,8 @@ def color_paintbucket(colorizer: Colorizer, info: ClipInfo, output_dir: Path, ke
     def frame_done(done: int, total: int | None) -> None:
         progress(done / total if total else None, f"coloring frame {done}")
 
-    out = colorize_path(colorizer, info.path, output_dir, guide, progress=True if progress is None else frame_done)
+    out = colorize_path(colorizer, info.path, output_dir, guide,
+                        progress=True if progress is None else frame_done)
     shape = (info.height, info.width)
     with ClipWriter(unmatched_path(out), info) as writer:
         for t in range(len(guide.unmatched)):

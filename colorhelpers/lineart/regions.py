@@ -86,7 +86,8 @@ def paper_regions(drawing_l: np.ndarray, gap: int = 1) -> tuple[np.ndarray, int]
         return on_paper.astype(np.int32), 1
     distance, nearest = ndimage.distance_transform_edt(labels == 0, return_indices=True)
     grown = np.where(on_paper & (distance <= gap + 1), labels[tuple(nearest)], 0).astype(np.int32)
-    narrow, narrow_labels = cv2.connectedComponents((on_paper & (grown == 0)).astype(np.uint8), connectivity=4)
+    unreached = (on_paper & (grown == 0)).astype(np.uint8)
+    narrow, narrow_labels = cv2.connectedComponents(unreached, connectivity=4)
     grown[narrow_labels > 0] = narrow_labels[narrow_labels > 0] + count
     return grown, count + narrow - 1
 

@@ -77,4 +77,5 @@ def paintbucket_scores(output: np.ndarray, truth: np.ndarray, lines: np.ndarray,
     off_lines = ~lines
     return {"region_accuracy": float(right.mean()) if right.size else float("nan"),
             "pixel_accuracy": float(same_color(output, truth)[drawn].mean()) if drawn.any() else float("nan"),
-            "ciede2000": float(ciede2000(lab_out[off_lines][None, None], lab_truth[off_lines][None, None])[0])}
+            "ciede2000": float(ciede2000(lab_out[off_lines][None, None],
+                                         lab_truth[off_lines][None, None])[0])}
