@@ -3,8 +3,6 @@ for line-art clips with its mask of unmatched regions, and BasicPBC's scores."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 
 import cv2
@@ -13,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from colorhelpers.cli import main
 from colorhelpers.clips import motion
 from colorhelpers.colorize import Colorizer
 from colorhelpers.colorize.media import probe, read_frames
@@ -116,7 +115,7 @@ def test_the_guide_fills_from_a_keyframe_keeps_the_lines_and_reports_what_it_cou
     assert revealed[-20:].any() and not revealed[:30].any()
 
 
-def test_cli_colors_a_line_art_clip_from_a_keyframe_and_writes_the_mask_beside_it(tmp_path, clip):
+def test_cli_colors_a_line_art_clip_from_a_keyframe_and_writes_the_mask_beside_it(tmp_path, clip, capsys):
     art, flat = clip
     run = RunDirectory(tmp_path / "run")
     run.config_file.parent.mkdir(parents=True)
@@ -126,11 +125,10 @@ def test_cli_colors_a_line_art_clip_from_a_keyframe_and_writes_the_mask_beside_i
     images = [Image.fromarray(f) for f in art.truth]
     images[0].save(tmp_path / "clip.gif", save_all=True, append_images=images[1:], duration=80, loop=0)
     Image.fromarray(flat.truth[0]).save(tmp_path / "key.png")
-    done = subprocess.run([sys.executable, "-m", "colorhelpers", "colorize", "--run", str(run.root),
-                           "--kind", "lineart", "--input", str(tmp_path / "clip.gif"),
-                           "--keyframe", f"0:{tmp_path / 'key.png'}", "--layers",
-                           "--output", str(tmp_path / "out")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    assert main(["colorize", "--run", str(run.root), "--kind", "lineart",
+                 "--input", str(tmp_path / "clip.gif"), "--keyframe", f"0:{tmp_path / 'key.png'}", "--layers",
+                 "--output", str(tmp_path / "out")]) == 0
+    assert "colored 6 frames of clip.gif from 1 keyframe(s)" in capsys.readouterr().out
     out = [f for f, _ in read_frames(probe(tmp_path / "out" / "clip.gif"))]
     masks = [f for f, _ in read_frames(probe(unmatched_path(tmp_path / "out" / "clip.gif")))]
     assert len(out) == len(masks) == 6
