@@ -77,13 +77,14 @@ def nearest_paste(clip: FlatClip, keys: list[int], t: int, moved: bool) -> np.nd
 def consecutive(clip: FlatClip, colorizer) -> dict[str, dict[str, float]]:
     """Each frame colored from the frame before's truth."""
     from colorhelpers.colorize.road import full_resolution
-    from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted
+    from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, PaintingColorizer
 
+    painter = PaintingColorizer.of(colorizer)
     ours, unmoved, moved = [clip.truth[0]], [clip.truth[0]], [clip.truth[0]]
     for t in range(1, len(clip.frames)):
         before = full_resolution(clip.frames[t - 1][None])[0][0, ..., 0].numpy()
         guide = PaintBucketGuide({t - 1: Painted.keyframe(before, clip.truth[t - 1])})
-        ours.append(list(colorizer.frames([clip.frames[t - 1], clip.frames[t]], guide))[1])
+        ours.append(list(painter.frames([clip.frames[t - 1], clip.frames[t]], guide))[1])
         unmoved.append(nearest_paste(clip, [t - 1], t, moved=False))
         moved.append(nearest_paste(clip, [t - 1], t, moved=True))
     return {name: mean_scores(out, clip, {0}) for name, out in

@@ -60,7 +60,7 @@ from colorhelpers.hints import Hints, simulate_hints
 from colorhelpers.lineart import LineArtGuide, choose_kind, line_regions
 from colorhelpers.lineart.flat_clips import flat_clip, from_keys, heldout_characters
 from colorhelpers.lineart.matching import match
-from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted
+from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, PaintingColorizer
 from colorhelpers.scoring import colorfulness, metrics, plot_metrics, show_images
 from colorhelpers.scoring.regions import paintbucket_scores
 
@@ -383,7 +383,7 @@ name = heldout_characters()[0]
 clip = flat_clip(name, *from_keys(name), frames=12)
 key = Painted.keyframe(full_resolution(clip.frames[0][None])[0][0, ..., 0].numpy(), clip.truth[0])
 guide = PaintBucketGuide({0: key})
-bucket = list(colorizer.frames(clip.frames, guide))
+bucket = list(PaintingColorizer.of(colorizer).frames(clip.frames, guide))
 methods = {"paint bucket": bucket,
            "keyframe unmoved": [np.where(clip.lines[t][..., None], clip.frames[t], clip.truth[0]) for t in range(12)],
            "true-motion paste": [clip.true_paste(0, t) for t in range(12)]}

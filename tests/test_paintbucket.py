@@ -18,7 +18,7 @@ from colorhelpers.colorize.media import probe, read_frames
 from colorhelpers.colorize.road import full_resolution
 from colorhelpers.lineart.layers import composite, read_ora, split_layers, write_ora
 from colorhelpers.lineart.matching import TRUST, Regions, match
-from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, unmatched_path
+from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, PaintingColorizer, unmatched_path
 from colorhelpers.lineart.regions import paper_regions
 from colorhelpers.scoring.regions import paintbucket_scores
 from colorhelpers.training import LINEART_RECIPE, RunDirectory, TrainConfig
@@ -102,7 +102,7 @@ def test_the_guide_fills_from_a_keyframe_keeps_the_lines_and_reports_what_it_cou
     art, flat = clip
     key = Painted.keyframe(scaled_l(art.truth[0]), flat.truth[0])
     guide = PaintBucketGuide({0: key})
-    out = list(colorizer.frames(art.truth, guide))
+    out = list(PaintingColorizer.of(colorizer).frames(art.truth, guide))
     shape = art.truth[0].shape[:2]
     assert not guide.unmatched_mask(0, shape).any(), "a keyframe's own regions are all matched"
     for t in range(6):

@@ -94,14 +94,12 @@ class Colors:
     """A guide's answer: scaled ab on the working grid, and full-resolution pixels whose color
     is given exactly (`pinned`: rows, columns, scaled ab [n, 2]), such as hint points; or
     `full_ab`, scaled ab at the input's own size, which replaces the grid's (a keyframe), and
-    `full_l`, scaled L [h, w, 1] replacing the frame's (line-art regions filled from hints);
-    or `full_rgb`, uint8 RGB [h, w, 3], the finished frame (line art filled paint-bucket way)."""
+    `full_l`, scaled L [h, w, 1] replacing the frame's (line-art regions filled from hints)."""
 
     ab: np.ndarray
     pinned: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     full_ab: np.ndarray | None = None
     full_l: np.ndarray | None = None
-    full_rgb: np.ndarray | None = None
 
 
 #: A guide: called on the frames of one stream in order, returns the colors to show.
@@ -200,9 +198,7 @@ class Colorizer:
         out = _join(tf.stack([f.l_full for f in frames]), tf.stack([f.luma for f in frames]),
                     tf.constant(np.stack([c.ab for c in colors]), tf.float32)).numpy()
         for i, (frame, color) in enumerate(zip(frames, colors)):
-            if color.full_rgb is not None:
-                out[i] = color.full_rgb
-            elif color.full_l is not None:
+            if color.full_l is not None:
                 l_full = tf.constant(color.full_l[None], tf.float32)
                 ab = color.ab if color.full_ab is None else color.full_ab
                 out[i] = _join(l_full, gray_luma(l_full), tf.constant(ab[None], tf.float32))[0].numpy()

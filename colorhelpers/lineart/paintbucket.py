@@ -35,6 +35,32 @@ from colorhelpers.lineart.matching import TRUST, Regions, match, region_colors
 PREVIOUS_WEIGHT = 1.1
 
 
+@dataclass(frozen=True)
+class Painting(Colors):
+    """A guide's answer that is the finished frame: `full_rgb`, uint8 RGB [h, w, 3]."""
+
+    full_rgb: np.ndarray | None = None
+
+
+class PaintingColorizer(Colorizer):
+    """The road's colorizer for guides that paint whole frames (`Painting`): the frame a
+    guide painted is written as it is; other frames are joined as usual."""
+
+    @classmethod
+    def of(cls, colorizer: Colorizer) -> PaintingColorizer:
+        """The same model, size, saturation and fit as `colorizer`."""
+        painter = cls(colorizer.generator, colorizer.size, colorizer.saturation, colorizer.fit)
+        painter._analyse = colorizer._analyse  # the same traced analysis (and ink keeping)
+        return painter
+
+    def join(self, frames: list[Frame], colors: list[Colors]) -> np.ndarray:
+        out = super().join(frames, colors)
+        for i, color in enumerate(colors):
+            if isinstance(color, Painting):
+                out[i] = color.full_rgb
+        return out
+
+
 @dataclass
 class Painted:
     """A colored frame as the source of matches: its regions, each region's uint8 RGB
@@ -77,7 +103,8 @@ def multiply(flats: np.ndarray, lines: np.ndarray) -> np.ndarray:
 
 @dataclass
 class PaintBucketGuide:
-    """A guide (`colorhelpers.colorize.road.Guide`) for a line-art clip from keyframes.
+    """A guide (`colorhelpers.colorize.road.Guide`) for a line-art clip from keyframes, on a
+    `PaintingColorizer`.
 
     `keyframes` are `Painted.keyframe`s by frame number; `hints` by frame number. Called on
     the frames in order (a line-art model's, `Frame.drawing`). After each frame, `unmatched`
@@ -134,7 +161,7 @@ class PaintBucketGuide:
         self.unmatched.append(np.packbits(~known[regions.labels] & (regions.labels > 0)))
         if self.keep_layers:
             self.layers.append((lines, flats, model[regions.filled]))
-        return Colors(frame.prior_ab, full_rgb=multiply(flats, lines))
+        return Painting(frame.prior_ab, full_rgb=multiply(flats, lines))
 
     def unmatched_mask(self, t: int, shape: tuple[int, int]) -> np.ndarray:
         """Frame t's regions without a trustworthy match: bool [h, w]."""
@@ -166,7 +193,7 @@ def color_paintbucket(colorizer: Colorizer, info: ClipInfo, output_dir: Path,
     def frame_done(done: int, total: int | None) -> None:
         progress(done / total if total else None, f"coloring frame {done}")
 
-    out = colorize_path(colorizer, info.path, output_dir, guide,
+    out = colorize_path(PaintingColorizer.of(colorizer), info.path, output_dir, guide,
                         progress=True if progress is None else frame_done)
     shape = (info.height, info.width)
     with ClipWriter(unmatched_path(out), info) as writer:
