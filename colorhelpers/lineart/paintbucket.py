@@ -199,4 +199,5 @@ def color_paintbucket(colorizer: Colorizer, info: ClipInfo, output_dir: Path,
     with ClipWriter(unmatched_path(out), info) as writer:
         for t in range(len(guide.unmatched)):
             writer.write(np.repeat(guide.unmatched_mask(t, shape)[..., None] * np.uint8(255), 3, -1))
-    return ClipResult(out, len(guide.unmatched), "lineart", len(keyframes) + len(hints))
+    hinted = {n for n, h in hints.items() if len(h)} - set(keyframes)
+    return ClipResult(out, len(guide.unmatched), "lineart", len(keyframes) + len(hinted))
