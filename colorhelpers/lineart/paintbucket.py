@@ -11,7 +11,7 @@ N:IMAGE`) comes here, down the one road (`colorhelpers.colorize.road`) as a `Gui
   mean over the region), and is reported: `unmatched` keeps a mask of them for every frame,
   which `color_paintbucket` writes beside the output, so an artist knows where to look;
 - the lines stay exactly as drawn: the flat colors are multiplied by the drawing, as a
-  lines layer over a flats layer is in a paint program (`layers` keeps the three for `--layers`).
+  lines layer over a flats layer is in a paint program (`colorhelpers.lineart.layers`).
 """
 
 from __future__ import annotations
@@ -108,17 +108,15 @@ class PaintBucketGuide:
 
     `keyframes` are `Painted.keyframe`s by frame number; `hints` by frame number. Called on
     the frames in order (a line-art model's, `Frame.drawing`). After each frame, `unmatched`
-    holds its mask (bool [h, w], packed) and, if `keep_layers`, `layers` its (lines, flats, model).
+    holds its mask (bool [h, w], packed; `unmatched_mask` unpacks it).
     """
 
     keyframes: dict[int, Painted]
     hints: dict[int, Hints] = field(default_factory=dict)
-    keep_layers: bool = False
 
     def __post_init__(self) -> None:
         self.previous: Painted | None = None
         self.unmatched: list[np.ndarray] = []
-        self.layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def paint(self, drawing_l: np.ndarray, index: int) -> tuple[Painted, np.ndarray]:
         """The frame's regions colored from the keyframes and the frame before: (painted, the
@@ -159,8 +157,6 @@ class PaintBucketGuide:
         self.previous = Painted(regions, colors, known)
         lines, flats = drawing_gray(drawing_l), colors[regions.filled]
         self.unmatched.append(np.packbits(~known[regions.labels] & (regions.labels > 0)))
-        if self.keep_layers:
-            self.layers.append((lines, flats, model[regions.filled]))
         return Painting(frame.prior_ab, full_rgb=multiply(flats, lines))
 
     def unmatched_mask(self, t: int, shape: tuple[int, int]) -> np.ndarray:
