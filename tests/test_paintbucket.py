@@ -16,6 +16,7 @@ from colorhelpers.clips import motion
 from colorhelpers.colorize import Colorizer
 from colorhelpers.colorize.media import probe, read_frames
 from colorhelpers.colorize.road import full_resolution
+from colorhelpers.hints import Hints
 from colorhelpers.lineart.layers import composite, read_ora, split_layers, write_ora
 from colorhelpers.lineart.matching import TRUST, Regions, match
 from colorhelpers.lineart.paintbucket import PaintBucketGuide, Painted, PaintingColorizer, unmatched_path
@@ -157,3 +158,16 @@ def test_layers_are_an_openraster_file_that_reads_back(tmp_path):
     hatched = paper & (np.arange(170) % 4 == 0)
     assert layers["shading"][hatched].max() < 215 and (layers["shading"][paper & ~hatched] == 255).all()
     assert np.abs(composite(layers).astype(int) - shaded)[paper].max() <= 2
+
+
+def test_a_hint_on_a_frame_recolors_its_region_there_and_after(colorizer, clip):
+    art, flat = clip
+    key = Painted.keyframe(scaled_l(art.truth[0]), flat.truth[0])
+    y, x = 40, 50  # inside a circle in frame 2
+    assert art.truth[2][y, x, 0] == 255 and flat.truth[2][y, x, 0] != 255
+    hints = {2: Hints(np.array([y]), np.array([x]), np.array([[0, 200, 0]], np.uint8))}
+    out = list(PaintingColorizer.of(colorizer).frames(art.truth[:4], PaintBucketGuide({0: key}, hints)))
+    assert tuple(out[1][y, x]) == tuple(flat.truth[1][y, x]), "before the hint, the keyframe's color"
+    assert tuple(out[2][y, x]) == (0, 200, 0)
+    x3, y3 = x - 3, y - 4  # the same point of the picture one frame later (the pan moves 3, 4)
+    assert tuple(out[3][y3, x3]) == (0, 200, 0), "the hinted color is passed on"
