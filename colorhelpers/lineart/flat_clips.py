@@ -27,7 +27,8 @@ from skimage.color import lab2rgb, rgb2lab
 
 from colorhelpers.clips.motion import moving_clip
 
-KEYS = Path("data/anime/keys")
+#: The region keys `data/build_anime.py` saves (in the repository, whatever the working folder).
+KEYS = Path(__file__).resolve().parents[2] / "data" / "anime" / "keys"
 PANELS = ("alpha", "gray", "clothes", "skin", "hair", "face")  # as data/build_anime.py saves them
 FACE_EYE, FACE_LIP = 128, 255
 SRC_W = 100
