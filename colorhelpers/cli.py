@@ -6,6 +6,7 @@
     python -m colorhelpers colorize --input FILE_OR_DIR --output DIR [--run RUN_DIR] [--epoch K]
                                     [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
                                     [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
+                                    [--layers]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
     python -m colorhelpers ship --run RUN_DIR;   python -m colorhelpers app [--host H] [--port P] (web page)
 
@@ -94,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
                                "lightness predicted too) or auto (decide per input and say so)")
     colorize.add_argument("--reference", type=Path,
                           help="a color picture (e.g. the same character) whose colors guide the result")
+    colorize.add_argument("--layers", action="store_true",
+                          help="for line art, also write lines, flat colors and shading as layers of an "
+                               "OpenRaster file (<stem>.ora; a clip's frames in <stem>.layers/) for "
+                               "Krita, GIMP...")
 
     evaluate = commands.add_parser("evaluate", help="print held-out metrics as one JSON object")
     evaluate.add_argument("--run", type=Path, help="a trained run directory (default: the shipped model)")
@@ -184,7 +189,7 @@ def _colorize(args: argparse.Namespace) -> int:
         reference = read_still(args.reference)
     keyframed = args.keyframes is not None or bool(args.keyframe)
     one_clip = len(paths) == 1 and is_clip(paths[0])
-    check_keyframed(keyframed, one_clip, reference, args.kind)
+    check_keyframed(keyframed, one_clip, reference)
     with output_folder(args.output):
         models = Models(args.run, args.epoch, args.saturation)
         if keyframed or (args.hints and reference is None and one_clip and args.kind == "gray"):
@@ -197,7 +202,9 @@ def _colorize(args: argparse.Namespace) -> int:
             if is_clip(path):
                 guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
             try:
-                colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
+                out = colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
+                if args.layers:
+                    _write_layers(path, out, kind)
             except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
                 reason = err.message.splitlines()[0]
                 warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
@@ -222,10 +229,24 @@ def _colorize_keyframed(args: argparse.Namespace, models, path: Path) -> int:
     info = probe(path)
     keyframes = read_keyframes(args.keyframes, args.keyframe, info)
     hints = clip_hints(args.hints, info.width, info.height, path) if args.hints else {}
-    result = color_clip(models, path, args.output, "gray", hints, None, keyframes)
-    _, epoch, run_root = models.get("gray")
+    result = color_clip(models, path, args.output, args.kind if keyframes else "gray", hints, None, keyframes)
+    if args.layers:
+        _write_layers(path, result.path, result.kind)
+    _, epoch, run_root = models.get(result.kind)
     print(f"{result.describe()}; with epoch {epoch} of {run_root.name}; wrote {result.path}")
     return 0
+
+
+def _write_layers(drawing: Path, colored: Path, kind: str) -> None:
+    """`--layers`: line art's layers beside its colors (`colorhelpers.lineart.layers`)."""
+    from colorhelpers.data import SkippedImageWarning
+    from colorhelpers.lineart.layers import write_layers
+
+    if kind != "lineart":
+        warnings.warn(f"no layers for {drawing}: it was colored as a gray picture, not line art",
+                      SkippedImageWarning, stacklevel=2)
+        return
+    write_layers(drawing, colored)
 
 
 def _progress(count: int):

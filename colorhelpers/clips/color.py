@@ -60,7 +60,7 @@ def takes_keyframes(kind: str, hints: dict[int, Hints], reference: np.ndarray | 
     return bool(keyframes) or (any(len(h) for h in hints.values()) and reference is None and kind == "gray")
 
 
-def check_keyframed(keyframes: bool, one_clip: bool, reference: np.ndarray | None, kind: str) -> None:
+def check_keyframed(keyframes: bool, one_clip: bool, reference: np.ndarray | None) -> None:
     """Refuse keyframes where they cannot work, before any work (a `DataError` in one line)."""
     if not keyframes:
         return
@@ -68,8 +68,6 @@ def check_keyframed(keyframes: bool, one_clip: bool, reference: np.ndarray | Non
         raise DataError("keyframes color one clip: give a GIF or a video as the input")
     if reference is not None:
         raise DataError("a reference with keyframes: give the reference as a keyframe instead")
-    if kind == "lineart":
-        raise DataError("keyframes color gray clips; line art takes hints and a reference")
 
 
 def read_keyframes(folder: Path | None, specs: list[str], info: ClipInfo) -> dict[int, np.ndarray]:

@@ -4,7 +4,8 @@ Taught in notebooks/11_line_art (line art takes hints and a reference on its own
 notebooks/10_animation (clips). The command line (`colorize`) and the web app both call these,
 so a clip dropped in the app is colored by the same functions as `colorize --input CLIP`:
 `color_clip` sends it down the keyframe road or the steady one (`colorhelpers.clips.color`),
-with the model of its kind (`colorhelpers.lineart.kind`).
+or line art with keyframes region by region (`colorhelpers.lineart.paintbucket`), with the
+model of its kind (`colorhelpers.lineart.kind`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from colorhelpers.data.files import DataError
 from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
 from colorhelpers.lineart.kind import Models, kind_of
+from colorhelpers.lineart.paintbucket import color_paintbucket
 from colorhelpers.lineart.regions import LineArtGuide
 
 
@@ -49,10 +51,14 @@ def color_clip(models: Models, path: Path, output_dir: Path, kind: str = "gray",
     RGB of the clip's size by frame number. Problems are `DataError`s in one line.
     """
     hints, keyframes = hints or {}, keyframes or {}
-    check_keyframed(bool(keyframes), True, reference, kind)
+    check_keyframed(bool(keyframes), True, reference)
     info = probe(path)
+    if keyframes:
+        kind = kind_of(path, kind)
     if takes_keyframes(kind, hints, reference, keyframes):
         keyframes = {n: check_keyframe(rgb, info, f"keyframe {n}") for n, rgb in keyframes.items()}
+        if kind == "lineart":  # filled region by region, the paint-bucket way
+            return color_paintbucket(models.get("lineart")[0], info, output_dir, keyframes, hints, progress)
         return color_keyframed(models.get("gray")[0], info, output_dir, keyframes, hints, progress)
     later = sorted(n for n, h in hints.items() if n and len(h))
     if later:

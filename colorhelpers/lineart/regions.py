@@ -50,20 +50,56 @@ PROPAGATION_SIGMA_L = 4.0
 SHADING = 0.0
 
 
-def line_regions(drawing_l: np.ndarray, gap: int = 1) -> tuple[np.ndarray, int]:
-    """Regions of a drawing's scaled L [h, w] (or [h, w, 1]) closed by its lines: labels
-    [h, w] in 1..count for every pixel, and count."""
-    lightness = (np.asarray(drawing_l, np.float32).squeeze(-1) if np.ndim(drawing_l) == 3
-                 else np.asarray(drawing_l, np.float32)) * L_SCALE + L_SCALE
-    paper = (lightness >= INK_L).astype(np.uint8)
+def paper(drawing_l: np.ndarray) -> np.ndarray:
+    """Where a drawing's scaled L [h, w] (or [h, w, 1]) is paper, not ink: bool [h, w]."""
+    drawing_l = np.asarray(drawing_l, np.float32)
+    return (drawing_l.squeeze(-1) if drawing_l.ndim == 3 else drawing_l) * L_SCALE + L_SCALE >= INK_L
+
+
+def _trapped(drawing_l: np.ndarray, gap: int, ball: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """(paper [h, w], the seeds' labels [h, w] (0 off them), count): the paper eroded by a ball
+    (or a square) of radius `gap` and its connected parts, as trapped-ball filling finds them."""
+    on_paper = paper(drawing_l)
+    seeds = on_paper.astype(np.uint8)
     if gap:
-        paper = cv2.erode(paper, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8))
-    count, labels = cv2.connectedComponents(paper, connectivity=4)
-    if count <= 1:  # all ink (or empty): one region
-        return np.ones(lightness.shape, np.int32), 1
-    # Ink and the paper the thickening took join the nearest region.
+        shape = cv2.MORPH_ELLIPSE if ball else cv2.MORPH_RECT
+        seeds = cv2.erode(seeds, cv2.getStructuringElement(shape, (2 * gap + 1, 2 * gap + 1)))
+    count, labels = cv2.connectedComponents(seeds, connectivity=4)
+    return on_paper, labels, count - 1
+
+
+def nearest_label(labels: np.ndarray) -> np.ndarray:
+    """Every pixel of `labels` [h, w] (0 = none) given the label of the nearest labelled pixel."""
     nearest = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
-    return labels[tuple(nearest)].astype(np.int32), count - 1
+    return labels[tuple(nearest)].astype(np.int32)
+
+
+def paper_regions(drawing_l: np.ndarray, gap: int = 1) -> tuple[np.ndarray, int]:
+    """Regions of a drawing's paper, closed by its lines the way trapped-ball filling closes
+    them: the paper eroded by a ball of radius `gap` (a gap in a stroke narrower than the ball
+    does not join two regions), its connected parts the regions, each grown back over the
+    paper the ball could not reach next to it; paper too narrow for the ball and not next to
+    a region is a region of its own (the second, smaller ball). Labels [h, w] in 1..count on
+    paper, 0 on ink; and count."""
+    on_paper, labels, count = _trapped(drawing_l, gap, ball=True)
+    if count < 1:  # no paper wider than the ball: the paper is one region
+        return on_paper.astype(np.int32), 1
+    distance, nearest = ndimage.distance_transform_edt(labels == 0, return_indices=True)
+    grown = np.where(on_paper & (distance <= gap + 1), labels[tuple(nearest)], 0).astype(np.int32)
+    unreached = (on_paper & (grown == 0)).astype(np.uint8)
+    narrow, narrow_labels = cv2.connectedComponents(unreached, connectivity=4)
+    grown[narrow_labels > 0] = narrow_labels[narrow_labels > 0] + count
+    return grown, count + narrow - 1
+
+
+def line_regions(drawing_l: np.ndarray, gap: int = 1) -> tuple[np.ndarray, int]:
+    """Regions of a drawing's scaled L [h, w] (or [h, w, 1]) closed by its lines (trapped by a
+    square): labels [h, w] in 1..count for every pixel, ink joining the nearest region; and count."""
+    on_paper, labels, count = _trapped(drawing_l, gap, ball=False)
+    if count < 1:  # all ink (or empty): one region
+        return np.ones(on_paper.shape, np.int32), 1
+    # Ink and the paper the thickening took join the nearest region.
+    return nearest_label(labels), count
 
 
 def hint_lab(hints: Hints) -> np.ndarray:
@@ -81,8 +117,7 @@ def region_fill(labels: np.ndarray, count: int, hints: Hints,
     close) their colors meet along the lines and across the gaps, not in the open."""
     markers = np.zeros(labels.shape, np.int32)
     markers[hints.ys, hints.xs] = np.arange(1, len(hints) + 1)
-    paper = np.asarray(drawing_l, np.float32) * L_SCALE + L_SCALE >= INK_L
-    basins = watershed(-ndimage.distance_transform_edt(paper), markers, compactness=COMPACTNESS)
+    basins = watershed(-ndimage.distance_transform_edt(paper(drawing_l)), markers, compactness=COMPACTNESS)
     hinted = np.bincount(labels[hints.ys, hints.xs], minlength=count + 1) > 0
     return hint_lab(hints)[basins - 1], hinted[labels]
 
@@ -122,9 +157,9 @@ class LineArtGuide:
         predicted_l = frame.l_full.numpy()[..., 0]
         full_l = np.where(filled, fill[..., 0], predicted_l)
         if self.shading:  # the network's shading inside each region: its lightness minus its mean on paper
-            paper = drawing_l * L_SCALE + L_SCALE >= INK_L
-            region_mean = (np.bincount(labels[paper], predicted_l[paper], minlength=count + 1)
-                           / np.maximum(np.bincount(labels[paper], minlength=count + 1), 1))
+            on_paper = paper(drawing_l)
+            region_mean = (np.bincount(labels[on_paper], predicted_l[on_paper], minlength=count + 1)
+                           / np.maximum(np.bincount(labels[on_paper], minlength=count + 1), 1))
             full_l = np.where(filled, full_l + self.shading * (predicted_l - region_mean[labels]), full_l)
         full_l = np.minimum(np.clip(full_l, -1.0, 1.0), drawing_l)  # the lines stay as drawn
         full_ab = np.where(filled[..., None], fill[..., 1:], full_ab)
