@@ -48,11 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers import import_tensorflow_quietly
 
     import_tensorflow_quietly()
+    import numpy as np
+
     from colorhelpers.data import find_images
     from colorhelpers.evaluation import SHIPPED_RUN, load_generator, open_run
     from colorhelpers.hints.propagation import PRIOR_WEIGHT, SIGMA_L
-    import numpy as np
-
     from colorhelpers.hints.sweep import gray_output, load_truths, score
 
     run_dir = open_run(args.run or SHIPPED_RUN)
