@@ -1,16 +1,18 @@
-"""What 10 simulated hints buy over the gray answer, per folder: propagation now and before.
+"""What 10 simulated hints buy over the gray answer, per folder: the propagation's defaults and other weights.
 
 Notebook 09's protocol (`colorhelpers.hints.sweep`, as `bench/anime.py --guided` runs it):
 every image at the model's size, 10 hints simulated on its truth (seeded), "network +
 propagation" scored by mean CIEDE2000, and its share of the gray answer's. Each folder is
-scored with the propagation's defaults and with the earlier weights (`BEFORE`), and the
-reference test (the picture mirrored and moved) likewise, so one command shows the change.
+scored with the propagation's defaults and with the weights given (`--sigma`,
+`--prior-weight`; by default the weaker prior pull tried last), and the reference test
+(the picture mirrored and moved) likewise, so one command shows what a change would do.
 data/anime/heldout is held out from training (the propagation's constants were chosen on
 training images); data/testsets (`python -m bench.testsets`) and data/characters were never
 tuned on.
 
     python -m bench.hint_gain                            # the shipped model, default folders
     python -m bench.hint_gain --folders data/testsets/vn-sprites --every 2 --run runs/anime
+    python -m bench.hint_gain --sigma 1.5 --prior-weight 1e-5
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 DEFAULT_FOLDERS = ("data/anime/heldout", "data/testsets/anime-faces", "data/testsets/vn-sprites",
                    "data/testsets/painted-portraits", "data/characters/heldout")
-#: The propagation's weights before the prior's pull was lowered.
-BEFORE = {"sigma": 2.0, "prior_weight": 1e-4}
+#: The weights compared with the defaults unless others are given: a weaker pull of the prior.
+OTHER = {"prior_weight": 1e-5}
 HINTS = 10
 
 
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", default=None, help="a trained run directory (default: the shipped model)")
     parser.add_argument("--folders", nargs="+", default=list(DEFAULT_FOLDERS))
     parser.add_argument("--every", type=int, default=1, help="score every n-th image only (quicker)")
+    parser.add_argument("--sigma", type=float, default=None, help="edge sensitivity to compare (L units)")
+    parser.add_argument("--prior-weight", type=float, default=None, help="prior pull to compare")
     args = parser.parse_args(argv)
     from colorhelpers import import_tensorflow_quietly
 
@@ -58,10 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = open_run(args.run or SHIPPED_RUN)
     generator, _ = load_generator(run_dir)
     size = run_dir.read_config().image_size
-    print(f"now: sigma {SIGMA_L:g}, prior weight {PRIOR_WEIGHT:g}; before: sigma {BEFORE['sigma']:g}, "
-          f"prior weight {BEFORE['prior_weight']:g}; {HINTS} hints, CIEDE2000 (share of the gray answer's)")
-    print(f"| folder | images | gray | {HINTS} hints before | {HINTS} hints now | reference before "
-          "| reference now |")
+    given = {k: v for k, v in (("sigma", args.sigma), ("prior_weight", args.prior_weight)) if v is not None}
+    other = {"sigma": SIGMA_L, "prior_weight": PRIOR_WEIGHT, **(given or OTHER)}
+    print(f"defaults: sigma {SIGMA_L:g}, prior weight {PRIOR_WEIGHT:g}; other: sigma {other['sigma']:g}, "
+          f"prior weight {other['prior_weight']:g}; {HINTS} hints, CIEDE2000 (share of the gray answer's)")
+    print(f"| folder | images | gray | {HINTS} hints: defaults | {HINTS} hints: other | reference: defaults "
+          "| reference: other |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for folder in args.folders:
         if not Path(folder).is_dir():
@@ -70,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.time()
         truths = load_truths(find_images(folder)[:: args.every], size)
         gray = score(np.stack([gray_output(t) for t in truths]), truths)["ciede2000"]
-        before, now = scores(generator, truths, BEFORE), scores(generator, truths, {})
-        cells = [f"{value:.2f} ({value / gray:.0%})" for pair in zip(before, now) for value in pair]
+        default, changed = scores(generator, truths, {}), scores(generator, truths, other)
+        cells = [f"{value:.2f} ({value / gray:.0%})" for pair in zip(default, changed) for value in pair]
         print(f"| {folder} | {len(truths)} | {gray:.2f} | " + " | ".join(cells) + " |", flush=True)
         print(f"scored {folder} in {time.time() - start:.0f} s", file=sys.stderr)
     return 0

@@ -173,19 +173,6 @@ def test_propagation_keeps_the_prior_away_from_hints():
     assert result[20, 5, 0] > 0.35
 
 
-def test_one_hint_fills_its_whole_region_against_the_prior():
-    """A region as wide as a 64 px working grid with one hint in a corner: the far corner takes
-    the hint's color, not the prior's (the prior only fills what no hint reaches)."""
-    lightness = np.full((64, 64), 70.0)
-    prior = np.zeros((64, 64, 2))
-    prior[..., 0] = -0.3
-    propagator = Propagator(lightness)
-    weight, ab = np.zeros(lightness.shape), np.zeros((64, 64, 2))
-    weight[3, 3], ab[3, 3] = propagator.hint_weight, [0.4, 0.2]
-    result = propagator.solve(weight, ab, prior)
-    assert np.abs(result - [0.4, 0.2]).max() < 0.05
-
-
 def test_no_hints_returns_the_prior():
     prior = np.random.default_rng(0).uniform(-0.3, 0.3, (32, 32, 2))
     out = Propagator(two_regions()).solve(np.zeros((32, 32)), np.zeros((32, 32, 2)), prior)
