@@ -396,7 +396,7 @@ def test_fill_solves_the_whole_energy_with_the_fixed_pixels_as_boundary():
 
 
 def test_reference_test_uses_the_propagation_weights_given(monkeypatch):
-    """bench/hint_gain.py compares weights through `reference_test`: they must reach each image's colorizer."""
+    """bench/hint_gain.py compares weights through `reference_test`: each image's colorizer gets them."""
     from colorhelpers.hints import sweep
 
     seen = []
