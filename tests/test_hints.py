@@ -393,3 +393,24 @@ def test_fill_solves_the_whole_energy_with_the_fixed_pixels_as_boundary():
     rhs = soft.reshape(-1, 1) * soft_ab.reshape(-1, 2) + PRIOR_WEIGHT * prior.reshape(-1, 2)
     residual = system @ out.reshape(-1, 2).astype(np.float64) - rhs
     assert np.abs(residual[~fixed.ravel()]).max() < 1e-5
+
+
+def test_reference_test_uses_the_propagation_weights_given(monkeypatch):
+    """bench/hint_gain.py compares weights through `reference_test`: each image's colorizer gets them."""
+    from colorhelpers.hints import sweep
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, generator, size, rgb, **weights):
+            seen.append(weights)
+
+        def reference(self, rgb):
+            return None
+
+        def colorize(self, hints=None, reference=None):
+            return np.zeros((8, 8, 3), np.uint8)
+
+    monkeypatch.setattr(sweep, "HintColorizer", Recorder)
+    sweep.reference_test(None, np.full((2, 8, 8, 3), 120, np.uint8), prior_weight=1e-5)
+    assert seen == [{"prior_weight": 1e-5}] * 2

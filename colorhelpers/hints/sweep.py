@@ -86,16 +86,18 @@ def hint_sweep(generator, truths: np.ndarray, counts: Sequence[int] = HINT_COUNT
 
 
 def reference_test(generator, truths: np.ndarray, hints_k: int = 0, seed: int = HINT_SEED,
-                   make_reference: Callable[[np.ndarray], np.ndarray] = shifted_mirror) -> dict[str, dict]:
+                   make_reference: Callable[[np.ndarray], np.ndarray] = shifted_mirror,
+                   **weights: float) -> dict[str, dict]:
     """Scores with each image's own picture, mirrored and shifted, as the reference image.
 
     The reference shows the same character in another place and facing the other way, so
     copying it pixel by pixel would be wrong; `hints_k` local hints are added on top.
+    `weights` go to the propagation, as in `hint_sweep`.
     """
     size = truths.shape[1]
     with_reference, gray, automatic = [], [], []
     for i, truth in enumerate(truths):
-        colorizer = HintColorizer(generator, size, truth / 255.0)
+        colorizer = HintColorizer(generator, size, truth / 255.0, **weights)
         hints = simulate_hints(truth, hints_k, np.random.default_rng([seed, i, hints_k]))
         reference = colorizer.reference(make_reference(truth))
         with_reference.append(colorizer.colorize(hints, reference=reference))
