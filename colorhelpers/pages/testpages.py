@@ -1,6 +1,6 @@
 """Test pages for measuring page coloring: a character at two zooms, another beside, a balloon.
 
-Taught in notebooks/12_pages_and_palettes. `test_page` lays color pictures out as a 1200x1800
+Taught in notebooks/12_pages_and_palettes. `build_page` lays color pictures out as a 1200x1800
 manga page of three bordered panels: the whole `source` (panel A), the `source`'s face drawn
 larger (panel B, the same pixels at another zoom) and `other` (panel C) with a speech balloon.
 It returns the color page (the truth), where A and B show each source pixel (for the
@@ -28,7 +28,7 @@ SCREEN_PERIOD, SCREEN_ANGLE = 6.0, 45.0
 
 
 @dataclass(frozen=True)
-class TestPage:
+class PageTruth:
     """`truth` uint8 RGB page; `inside` [h, w] bool, the panels' insides; `map_a`, `map_b`
     float32 [n, 2] (x, y) page positions of the same source pixels in panels A and B."""
 
@@ -52,7 +52,7 @@ def _place(page: np.ndarray, picture: np.ndarray, box, crop=(0.0, 0.0, 1.0, 1.0)
     return np.array([ox - x0 * scale, oy - y0 * scale]), scale
 
 
-def test_page(source: np.ndarray, other: np.ndarray) -> TestPage:
+def build_page(source: np.ndarray, other: np.ndarray) -> PageTruth:
     """The three-panel page of uint8 RGB pictures `source` and `other` (see the module's doc)."""
     page = np.full((PAGE[1], PAGE[0], 3), 255, np.uint8)
     inside = np.zeros(page.shape[:2], bool)
@@ -70,7 +70,7 @@ def test_page(source: np.ndarray, other: np.ndarray) -> TestPage:
     h, w = source.shape[:2]
     ys, xs = np.mgrid[round(ZOOM[1] * h) + 2:round(ZOOM[3] * h) - 2, round(ZOOM[0] * w) + 2:round(ZOOM[2] * w) - 2]
     points = np.stack([xs.ravel(), ys.ravel()], 1).astype(np.float32) + 0.5
-    return TestPage(page, inside, (offset_a + points * scale_a - 0.5).astype(np.float32),
+    return PageTruth(page, inside, (offset_a + points * scale_a - 0.5).astype(np.float32),
                     (offset_b + points * scale_b - 0.5).astype(np.float32))
 
 
@@ -82,12 +82,15 @@ def gray_page(rgb: np.ndarray) -> np.ndarray:
 
 
 def screentone(rgb: np.ndarray, period: float = SCREEN_PERIOD, angle: float = SCREEN_ANGLE) -> np.ndarray:
-    """A gray page printed as a dot screen: each pixel black or white, dots growing with darkness."""
+    """A gray page printed as a dot screen: each pixel black or white, round dots growing with
+    darkness; the screen's values are ranked so that a cell's ink covers its tone's share (the
+    linear tone reproduction printers aim for)."""
     gray = np.asarray(rgb, np.float32).mean(-1) / 255.0
     ys, xs = np.mgrid[0:gray.shape[0], 0:gray.shape[1]].astype(np.float32)
     theta = np.radians(angle)
     u, v = xs * np.cos(theta) + ys * np.sin(theta), -xs * np.sin(theta) + ys * np.cos(theta)
-    screen = 0.5 + 0.25 * (np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period))
+    screen = np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period)
+    screen = (np.argsort(np.argsort(screen, axis=None)).reshape(screen.shape) + 0.5) / screen.size
     ink = np.where(gray > screen, 255, 0).astype(np.uint8)
     return np.repeat(ink[..., None], 3, -1)
 
@@ -98,13 +101,13 @@ def _sample(rgb: np.ndarray, points: np.ndarray) -> np.ndarray:
     return cv2.remap(rgb, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR)[:, 0].astype(np.float64) / 255.0
 
 
-def consistency(rgb: np.ndarray, page: TestPage) -> float:
+def consistency(rgb: np.ndarray, page: PageTruth) -> float:
     """Mean CIEDE2000 between panels A and B of a page at the same source pixels."""
     return float(deltaE_ciede2000(rgb2lab(_sample(rgb, page.map_a)[None]),
                                   rgb2lab(_sample(rgb, page.map_b)[None])).mean())
 
 
-def page_scores(output: np.ndarray, page: TestPage) -> dict[str, float]:
+def page_scores(output: np.ndarray, page: PageTruth) -> dict[str, float]:
     """CIEDE2000 to the truth, chroma error (the output's ab on the truth's L), colorfulness
     ratio, all on the panels' insides; and consistency (`consistency`)."""
     truth_lab, out_lab = rgb2lab(page.truth[page.inside][None]), rgb2lab(output[page.inside][None])
