@@ -50,12 +50,28 @@ def pictures(folder: Path, count: int) -> list[tuple[str, object]]:
     return chosen[:count]
 
 
+def write_table(name: str, means: dict, timings: dict, source: str) -> None:
+    """The means as table `name` of docs/pages.json (`python -m bench.pages --write` puts it
+    on docs/pages.md)."""
+    path = Path(__file__).resolve().parent.parent / "docs" / "pages.json"
+    figures = json.loads(path.read_text()) if path.exists() else {"tables": {}}
+    keys = ("ciede2000 share", "chroma share", "colorfulness ratio", "consistency x own")
+    rows = [[*label.split(" ", 1), *(round(means[label][k], 2) for k in keys)] for label in means]
+    figures["tables"][name] = {"source": f"{source}; seconds per page: " + ", ".join(
+        f"{k} {v:.1f} s" for k, v in timings.items()), "columns": [
+        "page", "colored", "CIEDE2000 / gray answer's", "chroma error / gray answer's",
+        "colorfulness / truth's", "consistency / truth's own"], "align": "llrrrr",
+        "digits": [None, None, 2, 2, 2, 1], "rows": rows}
+    path.write_text(json.dumps(figures, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folder", type=Path, default=Path("data/anime/heldout"))
     parser.add_argument("--pages", type=int, default=6)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--save", type=Path, help="write the test pages and results here")
+    parser.add_argument("--table", help="also write the means as this table of docs/pages.json")
     args = parser.parse_args()
     import_tensorflow_quietly()
     import numpy as np
@@ -66,12 +82,12 @@ def main() -> None:
     from colorhelpers.lineart import Models
     from colorhelpers.pages import colorize_page, descreen, find_screen
     from colorhelpers.pages.page import page_gray
-    from colorhelpers.pages.testpages import consistency, gray_page, page_scores, screentone, build_page
+    from colorhelpers.pages.testpages import build_page, consistency, gray_page, page_scores, screentone
 
     colorizer = Models().get("gray")[0]
     chosen = pictures(args.folder, args.pages + 1)
     rows, descreening = [], {"none": [], "median 5": [], "gaussian period/3": [], "gaussian period/2": []}
-    for (name, source), (other_name, other) in zip(chosen, chosen[1:]):
+    for (name, source), (_, other) in zip(chosen, chosen[1:]):
         page = build_page(source, other)
         palettes = merged([palette_from_picture(shifted_mirror(source), "a"),
                            palette_from_picture(shifted_mirror(other), "c")])
@@ -85,10 +101,11 @@ def main() -> None:
                             ("gaussian period/2", cv2.GaussianBlur(page_gray(toned), (0, 0), period / 2))):
             error = (out.astype(float) - page_gray(gray))[page.inside]
             descreening[method].append(10 * np.log10(255 ** 2 / np.mean(error ** 2)))
+        guide = lambda h, palettes=palettes: HintGuide(palette=palettes)  # noqa: E731
         for version, picture in (("gray", gray), ("screened", toned)):
             results = {"whole": colorizer.still(picture),
                        "panels": colorize_page(colorizer, picture).rgb,
-                       "palettes": colorize_page(colorizer, picture, lambda h: HintGuide(palette=palettes)).rgb}
+                       "palettes": colorize_page(colorizer, picture, guide).rgb}
             for method, out in results.items():
                 scores = page_scores(out, page)
                 rows.append({"page": name, "version": version, "method": method,
@@ -119,7 +136,6 @@ def main() -> None:
     print("descreening, PSNR (dB) against the digital gray inside the panels: "
           + ", ".join(f"{k} {statistics.mean(v):.1f}" for k, v in descreening.items()))
     # Seconds for a 1200x1800 page (after one page to trace the models), against coloring it whole.
-    guide = lambda h: HintGuide(palette=palettes)  # noqa: E731
     timings = {}
     for label, run in (("whole", lambda: colorizer.still(gray)),
                        ("panels", lambda: colorize_page(colorizer, gray)),
@@ -142,9 +158,13 @@ def main() -> None:
         "seconds, screened + palettes": (timings["screened + palettes"], SECONDS)}
     for label, (value, target) in checks.items():
         print(f"{label}: {value:.2f} (target <= {target}): {'PASS' if value <= target else 'MISS'}")
+    if args.table:
+        write_table(args.table, means, timings, f"python -m bench.manga --folder {args.folder} "
+                    f"--pages {args.pages} ({len(rows) // 6} pages, {time.strftime('%Y-%m-%d')})")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "means": means, "timings": timings,
-                                         "descreening": {k: statistics.mean(v) for k, v in descreening.items()}},
+                                         "descreening": {k: statistics.mean(v)
+                                                         for k, v in descreening.items()}},
                                         indent=1))
 
 

@@ -319,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.training.loop import TrainingError
     from colorhelpers.training.runs import RunError
 
-    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship, "palette": _palette,
+    command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship,
+               "palette": _palette,
                "app": app.run}[args.command]
     try:
         return command(args)

@@ -25,7 +25,13 @@ from colorhelpers.colorize.grid import WorkingGrid
 from colorhelpers.colorize.road import Colorizer, Colors, Frame, Guide
 from colorhelpers.hints.points import Hints
 from colorhelpers.hints.propagation import Propagator
-from colorhelpers.hints.reference import Reference, ReferenceRegions, joined, reference_hints, reference_regions
+from colorhelpers.hints.reference import (
+    Reference,
+    ReferenceRegions,
+    joined,
+    reference_hints,
+    reference_regions,
+)
 
 #: What fills the regions no hint reaches: the network's automatic colors, or gray (ab = 0).
 PRIORS = ("network", "gray")

@@ -61,7 +61,8 @@ class Palette:
         """The palette as a reference's regions (`colorhelpers.hints.reference`)."""
         if not self.swatches:
             return ReferenceRegions(np.zeros((0, 4)), np.zeros((0, 2)))
-        features = np.array([[s.lightness / 10.0, np.sqrt(s.area), s.height, s.offset] for s in self.swatches])
+        features = np.array([[s.lightness / 10.0, np.sqrt(s.area), s.height, s.offset]
+                             for s in self.swatches])
         rgb = np.array([[int(s.color[i:i + 2], 16) for i in (1, 3, 5)] for s in self.swatches], np.float64)
         return ReferenceRegions(features, rgb2lab(rgb[None] / 255.0)[0, :, 1:] / AB_SCALE)
 

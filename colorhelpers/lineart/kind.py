@@ -4,7 +4,7 @@ Taught in notebooks/11_line_art. `colorize --kind gray|lineart|auto` comes here:
 the model of each kind once (the shipped ones, or a named run, whose config says its kind), and
 `choose_kind` says which an input is, detecting line art from its histogram for `auto`
 (`colorhelpers.data.lines.looks_like_line_art`), and a manga page by its panels or screentone
-(`colorhelpers.pages.looks_like_page`, notebooks/12_pages_and_palettes), and saying why, so the
+(`colorhelpers.pages.page_signs`, notebooks/12_pages_and_palettes), and saying why, so the
 user can overrule it. A page is colored by the gray model, panel by panel.
 """
 
@@ -19,7 +19,7 @@ from colorhelpers.colorize.road import Colorizer, clip_frames, read_still
 from colorhelpers.data.files import DataError
 from colorhelpers.data.lines import looks_like_line_art
 from colorhelpers.evaluation.trained import load_generator, open_run, shipped_run
-from colorhelpers.pages.page import looks_like_page
+from colorhelpers.pages.page import page_signs
 
 #: The kinds the web app offers.
 KIND_CHOICES = ("gray", "lineart", "auto")
@@ -40,10 +40,12 @@ def choose_kind(rgb: np.ndarray | None, kind: str, pages: bool = False) -> tuple
     if kind != "auto":
         return kind, "as asked"
     lineart, figures = looks_like_line_art(rgb)
-    if lineart or not pages:
-        return ("lineart" if lineart else "gray"), f"detected: {figures}"
-    page, page_figures = looks_like_page(rgb)
-    return ("manga" if page else "gray"), f"detected: {figures}; {page_figures}"
+    if pages:  # a dot screen is black and white like line art: it decides first
+        panels, screened, page_figures = page_signs(rgb)
+        figures = f"{figures}; {page_figures}"
+        if screened or (panels > 1 and not lineart):
+            return "manga", f"detected: {figures}"
+    return ("lineart" if lineart else "gray"), f"detected: {figures}"
 
 
 def kind_of(path: Path, kind: str) -> str:

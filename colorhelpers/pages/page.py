@@ -42,21 +42,24 @@ class PageResult:
 
 def page_gray(rgb: np.ndarray) -> np.ndarray:
     """uint8 gray [h, w] of a uint8 RGB page (ITU-R 601 luma, as panels and screens are found on)."""
-    return np.round(np.asarray(rgb, np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)).astype(np.uint8)
+    weights = np.array([0.299, 0.587, 0.114], np.float32)
+    return np.round(np.asarray(rgb, np.float32) @ weights).astype(np.uint8)
 
 
-def looks_like_page(rgb: np.ndarray) -> tuple[bool, str]:
-    """Whether a uint8 RGB picture is a manga page (several panels, or a dot screen), and why."""
+def page_signs(rgb: np.ndarray) -> tuple[int, bool, str]:
+    """What tells a manga page in a uint8 RGB picture: (its panels, whether it has a dot
+    screen, the figures in words)."""
     gray = page_gray(rgb)
     count, strength = len(find_panels(gray)), find_screen(gray)[0]
-    return count > 1 or strength > SCREENED, f"{count} panel(s), screen strength {strength:.1f}"
+    return count, strength > SCREENED, f"{count} panel(s), screen strength {strength:.1f}"
 
 
 def panel_hints(hints: Hints | None, panel: Panel) -> Hints | None:
     """The hints inside `panel`, in its own pixels (None when there were none at all)."""
     if hints is None:
         return None
-    inside = (hints.ys >= panel.top) & (hints.ys < panel.bottom) & (hints.xs >= panel.left) & (hints.xs < panel.right)
+    inside = ((hints.ys >= panel.top) & (hints.ys < panel.bottom)
+              & (hints.xs >= panel.left) & (hints.xs < panel.right))
     return Hints(hints.ys[inside] - panel.top, hints.xs[inside] - panel.left, hints.rgb[inside])
 
 

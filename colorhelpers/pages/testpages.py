@@ -52,23 +52,27 @@ def _place(page: np.ndarray, picture: np.ndarray, box, crop=(0.0, 0.0, 1.0, 1.0)
     return np.array([ox - x0 * scale, oy - y0 * scale]), scale
 
 
-def build_page(source: np.ndarray, other: np.ndarray) -> PageTruth:
-    """The three-panel page of uint8 RGB pictures `source` and `other` (see the module's doc)."""
-    page = np.full((PAGE[1], PAGE[0], 3), 255, np.uint8)
+def build_page(source: np.ndarray, other: np.ndarray, scale: float = 1.0) -> PageTruth:
+    """The three-panel page of uint8 RGB pictures `source` and `other` (see the module's doc),
+    `scale` times `PAGE` (tests use small pages)."""
+    page = np.full((round(PAGE[1] * scale), round(PAGE[0] * scale), 3), 255, np.uint8)
     inside = np.zeros(page.shape[:2], bool)
-    offset_a, scale_a = _place(page, source, PANELS[0])
-    offset_b, scale_b = _place(page, source, PANELS[1], ZOOM)
-    _place(page, other, PANELS[2])
-    for left, top, right, bottom in PANELS:
-        cv2.rectangle(page, (left, top), (right, bottom), (0, 0, 0), 5)
-        inside[top + 6:bottom - 5, left + 6:right - 5] = True
-    balloon = (890, 830)
-    cv2.ellipse(page, balloon, (200, 70), 0, 0, 360, (255, 255, 255), -1)
-    cv2.ellipse(page, balloon, (200, 70), 0, 0, 360, (0, 0, 0), 3)
-    cv2.putText(page, "WHO ARE YOU?", (balloon[0] - 150, balloon[1] + 12), cv2.FONT_HERSHEY_DUPLEX,
-                1.1, (0, 0, 0), 2, cv2.LINE_AA)
+    panels = [tuple(round(v * scale) for v in box) for box in PANELS]
+    offset_a, scale_a = _place(page, source, panels[0])
+    offset_b, scale_b = _place(page, source, panels[1], ZOOM)
+    _place(page, other, panels[2])
+    border = max(2, round(5 * scale))
+    for left, top, right, bottom in panels:
+        cv2.rectangle(page, (left, top), (right, bottom), (0, 0, 0), border)
+        inside[top + border + 1:bottom - border, left + border + 1:right - border] = True
+    balloon, axes = (round(890 * scale), round(830 * scale)), (round(200 * scale), round(70 * scale))
+    cv2.ellipse(page, balloon, axes, 0, 0, 360, (255, 255, 255), -1)
+    cv2.ellipse(page, balloon, axes, 0, 0, 360, (0, 0, 0), max(1, round(3 * scale)))
+    cv2.putText(page, "WHO ARE YOU?", (balloon[0] - round(150 * scale), balloon[1] + round(12 * scale)),
+                cv2.FONT_HERSHEY_DUPLEX, 1.1 * scale, (0, 0, 0), max(1, round(2 * scale)), cv2.LINE_AA)
     h, w = source.shape[:2]
-    ys, xs = np.mgrid[round(ZOOM[1] * h) + 2:round(ZOOM[3] * h) - 2, round(ZOOM[0] * w) + 2:round(ZOOM[2] * w) - 2]
+    ys, xs = np.mgrid[round(ZOOM[1] * h) + 2:round(ZOOM[3] * h) - 2,
+                      round(ZOOM[0] * w) + 2:round(ZOOM[2] * w) - 2]
     points = np.stack([xs.ravel(), ys.ravel()], 1).astype(np.float32) + 0.5
     return PageTruth(page, inside, (offset_a + points * scale_a - 0.5).astype(np.float32),
                     (offset_b + points * scale_b - 0.5).astype(np.float32))
@@ -90,7 +94,8 @@ def screentone(rgb: np.ndarray, period: float = SCREEN_PERIOD, angle: float = SC
     theta = np.radians(angle)
     u, v = xs * np.cos(theta) + ys * np.sin(theta), -xs * np.sin(theta) + ys * np.cos(theta)
     screen = np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period)
-    screen = (np.argsort(np.argsort(screen, axis=None)).reshape(screen.shape) + 0.5) / screen.size
+    counts, edges = np.histogram(screen, bins=4096, range=(-2.0, 2.0))
+    screen = np.interp(screen, edges[1:], np.cumsum(counts) / screen.size)  # its own ranks, 0-1
     ink = np.where(gray > screen, 255, 0).astype(np.uint8)
     return np.repeat(ink[..., None], 3, -1)
 
