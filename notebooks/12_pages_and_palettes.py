@@ -90,7 +90,7 @@ show_images([page.truth, gray, toned], ["truth", "gray page", "screened page"], 
 # 2 % of the page is a panel, and boxes inside another (the balloon) belong to it:
 
 # %%
-show_source("colorhelpers.pages.panels.find_panels")
+show_source(find_panels)
 
 # %%
 panels = find_panels(page_gray(gray))
