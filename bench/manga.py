@@ -97,8 +97,8 @@ def main() -> None:
         import cv2
         period = find_screen(page_gray(toned))[1]
         for method, out in (("none", page_gray(toned)), ("median 5", cv2.medianBlur(page_gray(toned), 5)),
-                            ("gaussian period/3", descreen(page_gray(toned), period)),
-                            ("gaussian period/2", cv2.GaussianBlur(page_gray(toned), (0, 0), period / 2))):
+                            ("gaussian period/3", cv2.GaussianBlur(page_gray(toned), (0, 0), period / 3)),
+                            ("gaussian period/2", descreen(page_gray(toned), period))):
             error = (out.astype(float) - page_gray(gray))[page.inside]
             descreening[method].append(10 * np.log10(255 ** 2 / np.mean(error ** 2)))
         guide = lambda h, palettes=palettes: HintGuide(palette=palettes)  # noqa: E731

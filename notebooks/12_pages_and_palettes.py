@@ -50,11 +50,12 @@ import time
 
 import cv2
 import numpy as np
+from skimage.color import rgb2lab
 
 from colorhelpers.data import find_images
 from colorhelpers.hints import HintGuide
 from colorhelpers.hints.palette import merged, palette_from_picture, swatch_picture
-from colorhelpers.hints.reference import shifted_mirror
+from colorhelpers.hints.reference import regions, shifted_mirror
 from colorhelpers.lineart import Models, choose_kind
 from colorhelpers.pages import colorize_page, descreen, find_panels, find_screen
 from colorhelpers.pages.page import page_gray
@@ -115,23 +116,27 @@ for name, picture in (("gray page", gray), ("screened page", toned)):
 
 # %% [markdown]
 # Three ways to turn the dots back into tones, scored by PSNR against the digital gray inside
-# the panels: a median filter, and Gaussian low-passes of a third and a half of the period.
+# the panels: a median filter, and Gaussian low-passes of a third and a half of the period,
+# and how many flat regions (what a palette is matched on) panel A keeps at the working grid.
 
 # %%
 truth_gray, toned_gray = page_gray(gray), page_gray(toned)
 period = find_screen(toned_gray)[1]
-ways = {"dots as they are": toned_gray, "median 5 px": cv2.medianBlur(toned_gray, 5),
-        "Gaussian, period/3": descreen(toned_gray, period),
-        "Gaussian, period/2": cv2.GaussianBlur(toned_gray, (0, 0), period / 2)}
-psnr = {k: 10 * np.log10(255 ** 2 / np.mean((v[page.inside].astype(float) - truth_gray[page.inside]) ** 2))
-        for k, v in ways.items()}
-for name, value in psnr.items():
-    print(f"{name:20s} {value:5.1f} dB")
-print("closest to the digital gray:", max(psnr, key=psnr.get))
+ways = {"digital gray": truth_gray, "dots as they are": toned_gray, "median 5 px": cv2.medianBlur(toned_gray, 5),
+        "Gaussian, period/3": cv2.GaussianBlur(toned_gray, (0, 0), period / 3),
+        "Gaussian, period/2": descreen(toned_gray, period)}
+panel_a = panels[-1] if len(panels) == 1 else min(panels, key=lambda p: (p.top, p.left))
+for name, way in ways.items():
+    psnr = 10 * np.log10(255 ** 2 / max(np.mean((way[page.inside].astype(float) - truth_gray[page.inside]) ** 2), 1e-9))
+    crop = way[panel_a.slices()]
+    grid = cv2.resize(crop, (round(crop.shape[1] * 128 / min(crop.shape)), round(crop.shape[0] * 128 / min(crop.shape))),
+                      interpolation=cv2.INTER_AREA)
+    count = regions(rgb2lab(np.repeat(grid[..., None], 3, -1))[..., 0])[1]
+    print(f"{name:20s} {psnr:5.1f} dB, {count:3d} flat regions in panel A")
 
 # %% [markdown]
-# A close look at the face in panel B, before and after (the Gaussian of a third of the
-# period is what `descreen` does):
+# A close look at the face in panel B, before and after (the Gaussian of half the period is
+# what `descreen` does: it keeps the flat regions):
 
 # %%
 crop = (slice(800, 1100), slice(100, 400))
@@ -221,8 +226,8 @@ for label, guide in (("automatic", None), ("palettes", lambda h: HintGuide(palet
 # * A page colored whole gives each face a few dozen of the network's pixels; panel by
 #   panel, each panel is colored at the model's working resolution and the gutters, lines
 #   and lettering keep their gray (the table above).
-# * A dot screen is one bright spot in the spectrum; a Gaussian of a third of its period
-#   turns the dots into tones the network can color.
+# * A dot screen is one bright spot in the spectrum; a Gaussian of half its period turns the
+#   dots into tones the network can color, and keeps the flat regions palettes are matched on.
 # * A palette keeps a character's colors as a file to read and edit; on a page with several
 #   characters, each region takes the best-fitting palette.
 #

@@ -6,8 +6,10 @@ ends), so a colorizer that keeps the input's lightness leaves such a page gray. 
 is a bright spot in the page's 2-D Fourier spectrum, away from the middle: `find_screen` finds
 the highest spot (log magnitude, smoothed over a few bins, above its wide neighbourhood) and its
 period. Notching that spot alone leaves the dots (a screen over part of a page spreads its
-energy around the spot), so `descreen` low-passes the page with a Gaussian a third of the
-period wide, which averages each dot with its cell (notebook 12 compares the choices).
+energy around the spot), so `descreen` low-passes the page with a Gaussian half the period
+wide, which averages each dot with its cell. A third of the period came a little closer to
+the digital gray (PSNR) but left a ripple that cut the page's flat regions, which palettes
+and references are matched on, into half as many (notebook 12 compares the choices).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ SCREENED = 2.7
 #: The spot's smoothing and its neighbourhood, in frequency bins.
 SPOT_SIGMA, NEIGHBOURHOOD = 2.0, 61
 #: The low-pass's width, as a share of the screen's period.
-SIGMA_PER_PERIOD = 1 / 3
+SIGMA_PER_PERIOD = 1 / 2
 
 
 def find_screen(gray: np.ndarray) -> tuple[float, float]:
