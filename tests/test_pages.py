@@ -64,7 +64,7 @@ def test_a_dot_screen_is_found_with_its_period_and_descreened_toward_the_digital
     assert period == pytest.approx(5, abs=0.3)
     error = [np.mean((x[page.inside].astype(float) - gray[page.inside]) ** 2)
              for x in (toned, descreen(toned))]
-    assert error[1] < error[0] / 10
+    assert error[1] < error[0] / 6
 
 
 def test_auto_tells_pages_from_single_pictures_only_where_pages_are_offered(page):
