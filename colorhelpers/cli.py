@@ -5,8 +5,9 @@
                                  [--memory-budget-mb MB] [--cache-dir DIR] [--strategy ...]
     python -m colorhelpers colorize --input FILE_OR_DIR --output DIR [--run RUN_DIR] [--epoch K]
                                     [--saturation S] [--hints FILE_OR_DIR] [--reference IMAGE]
-                                    [--kind gray|lineart|auto] [--keyframes DIR] [--keyframe N:IMAGE]
-                                    [--layers]
+                                    [--kind gray|lineart|manga|auto] [--keyframes DIR] [--keyframe N:IMAGE]
+                                    [--palette NAME_OR_FILE ...] [--layers]
+    python -m colorhelpers palette --from PICTURE --name NAME [--hints FILE] [--folder DIR]
     python -m colorhelpers evaluate --data DIR [--run RUN_DIR] [--epoch K] [--saturation S]
     python -m colorhelpers ship --run RUN_DIR;   python -m colorhelpers app [--host H] [--port P] (web page)
 
@@ -90,9 +91,13 @@ def _parser() -> argparse.ArgumentParser:
                                "57.png...), the clip's size; their colors are carried forward and backward")
     colorize.add_argument("--keyframe", action="append", default=[], metavar="N:IMAGE",
                           help="for a clip: one color keyframe, frame N (repeatable)")
-    colorize.add_argument("--kind", default="gray", choices=("gray", "lineart", "auto"),
+    colorize.add_argument("--kind", default="gray", choices=("gray", "lineart", "manga", "auto"),
                           help="gray (keep the input's lightness; default), lineart (black lines on white: "
-                               "lightness predicted too) or auto (decide per input and say so)")
+                               "lightness predicted too), manga (a page: panel by panel, screentone "
+                               "descreened) or auto (decide per input and say so)")
+    colorize.add_argument("--palette", action="append", default=[], metavar="NAME_OR_FILE",
+                          help="a character's palette (palettes/NAME.json, or a .json file) whose colors "
+                               "guide the result; repeat for several characters")
     colorize.add_argument("--reference", type=Path,
                           help="a color picture (e.g. the same character) whose colors guide the result")
     colorize.add_argument("--layers", action="store_true",
@@ -106,6 +111,15 @@ def _parser() -> argparse.ArgumentParser:
                           help="folder of color images (its heldout/ subfolder if it has one)")
     evaluate.add_argument("--epoch", type=int, help="which epoch (default: the last)")
     evaluate.add_argument("--saturation", type=float, default=1.0, help="as for colorize (default 1)")
+
+    palette = commands.add_parser("palette", help="keep a character's colors as a named palette")
+    palette.add_argument("--from", dest="source", type=Path, required=True,
+                         help="a color picture of the character (or a gray one with --hints)")
+    palette.add_argument("--name", required=True, help="the palette's name (letters, digits, - and _)")
+    palette.add_argument("--hints", type=Path, help="hints for a gray --from picture: it is colored first")
+    palette.add_argument("--folder", type=Path, default=Path("palettes"),
+                         help="where NAME.json and its swatch NAME.png go (default ./palettes)")
+    palette.add_argument("--run", type=Path, help="with --hints, a trained run (default: the shipped model)")
 
     ship = commands.add_parser("ship", help="make a run's last generator the default model of colorize")
     ship.add_argument("--run", type=Path, required=True, help="a trained run directory")
@@ -155,9 +169,11 @@ def _colorize(args: argparse.Namespace) -> int:
     from colorhelpers.colorize.road import output_folder, read_still
     from colorhelpers.data import DataError, SkippedImageWarning, check_image, find_images
     from colorhelpers.hints import read_all_hints
+    from colorhelpers.hints.palette import merged, read_palette
     from colorhelpers.hints.points import upright_size
     from colorhelpers.lineart import Models, kind_of
     from colorhelpers.lineart.inputs import first_frame_guide
+    from colorhelpers.pages import colorize_page_path
 
     _check_saturation(args.saturation)
     if args.output.exists() and not args.output.is_dir():
@@ -187,6 +203,7 @@ def _colorize(args: argparse.Namespace) -> int:
         if problem:
             raise DataError(f"--reference {args.reference}: {problem}")
         reference = read_still(args.reference)
+    palette = merged([read_palette(name) for name in args.palette]) if args.palette else None
     keyframed = args.keyframes is not None or bool(args.keyframe)
     one_clip = len(paths) == 1 and is_clip(paths[0])
     check_keyframed(keyframed, one_clip, reference)
@@ -198,13 +215,18 @@ def _colorize(args: argparse.Namespace) -> int:
         for i, path in enumerate(paths, 1):
             kind = kind_of(path, args.kind)
             colorizer, epoch, run_root = models.get(kind)
-            guide = first_frame_guide(kind, hints.get(path), reference)
+            guide = first_frame_guide(kind, hints.get(path), reference, palette)
             if is_clip(path):
                 guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
             try:
-                out = colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
-                if args.layers:
-                    _write_layers(path, out, kind)
+                if kind == "manga" and not is_clip(path):  # panel by panel, each with its own guide
+                    page = colorize_page_path(colorizer, path, args.output, lambda h: first_frame_guide(
+                        "gray", h, reference, palette), hints.get(path))
+                    print(f"{path.name}: {page.describe()}")
+                else:
+                    out = colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
+                    if args.layers:
+                        _write_layers(path, out, kind)
             except tf.errors.OpError as err:  # a file that PIL read but TensorFlow cannot decode
                 reason = err.message.splitlines()[0]
                 warnings.warn(f"skipping {path}: {reason}", SkippedImageWarning, stacklevel=1)
@@ -217,6 +239,32 @@ def _colorize(args: argparse.Namespace) -> int:
         model = f"epoch {epoch}" if args.run else f"the shipped model (epoch {epoch} of {run_root.name})"
         print(f"colorized {len(paths)} image(s) with {model} into {args.output}")
         return 0
+
+
+def _palette(args: argparse.Namespace) -> int:
+    """Write a named palette (`colorhelpers.hints.palette`) from a color picture, or a gray one and hints."""
+    import re
+
+    from colorhelpers.colorize.road import read_still
+    from colorhelpers.data import DataError, check_image
+    from colorhelpers.hints import HintGuide, read_hints
+    from colorhelpers.hints.palette import palette_from_picture, write_palette
+    from colorhelpers.lineart import Models
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", args.name):
+        raise DataError(f"--name {args.name!r}: use letters, digits, - and _ (it names the file)")
+    problem = check_image(args.source).problem if args.source.is_file() else "no such file"
+    if problem:
+        raise DataError(f"--from {args.source}: {problem}")
+    rgb = read_still(args.source)
+    if args.hints is not None:
+        hints = read_hints(args.hints, rgb.shape[1], rgb.shape[0])
+        rgb = Models(args.run).get("gray")[0].still(rgb, HintGuide(hints))
+    palette = palette_from_picture(rgb, args.name, args.source.name)
+    path, swatch = write_palette(palette, args.folder)
+    names = ", ".join(f"{s.name} {s.color}" for s in palette.swatches[:8])
+    print(f"palette {args.name}: {len(palette.swatches)} regions ({names}); wrote {path} and {swatch}")
+    return 0
 
 
 def _colorize_keyframed(args: argparse.Namespace, models, path: Path) -> int:
@@ -292,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     from colorhelpers.training.runs import RunError
 
     command = {"train": _train, "colorize": _colorize, "evaluate": _evaluate, "ship": _ship,
+               "palette": _palette,
                "app": app.run}[args.command]
     try:
         return command(args)

@@ -25,7 +25,13 @@ from colorhelpers.colorize.grid import WorkingGrid
 from colorhelpers.colorize.road import Colorizer, Colors, Frame, Guide
 from colorhelpers.hints.points import Hints
 from colorhelpers.hints.propagation import Propagator
-from colorhelpers.hints.reference import Reference, reference_hints
+from colorhelpers.hints.reference import (
+    Reference,
+    ReferenceRegions,
+    joined,
+    reference_hints,
+    reference_regions,
+)
 
 #: What fills the regions no hint reaches: the network's automatic colors, or gray (ab = 0).
 PRIORS = ("network", "gray")
@@ -57,7 +63,9 @@ class HintGuide:
 
     `reference_rgb` is a uint8 RGB picture of the same character (any pose); `prior` one of
     `PRIORS`; a `hint_generator` (`colorhelpers.models.hint_network`, square grids only)
-    takes the hints as inputs instead of propagation. `weights` go to `Propagator`.
+    takes the hints as inputs instead of propagation. `weights` go to `Propagator`. `palette`
+    is regions and colors kept from references (`colorhelpers.hints.palette`), matched like
+    the reference's own, which joins them.
     """
 
     hints: Hints = field(default_factory=Hints.none)
@@ -65,6 +73,7 @@ class HintGuide:
     prior: str = "network"
     hint_generator: object | None = None
     weights: dict = field(default_factory=dict)
+    palette: ReferenceRegions | None = None
 
     def __post_init__(self) -> None:
         if self.prior not in PRIORS:
@@ -77,9 +86,12 @@ class HintGuide:
         return self._last[1]
 
     def reference_for(self, frame: Frame) -> Reference | None:
-        if self.reference_rgb is None:
+        if self.reference_rgb is None and self.palette is None:
             return None
-        return reference_hints(frame.lightness, self.reference_rgb)
+        parts = [] if self.palette is None else [self.palette]
+        if self.reference_rgb is not None:
+            parts.append(reference_regions(self.reference_rgb, frame.lightness.shape))
+        return reference_hints(frame.lightness, joined(parts))
 
     def ab(self, frame: Frame, reference: Reference | None = None) -> np.ndarray:
         """Scaled ab on the frame's working grid; `reference` as `reference_for` makes it."""

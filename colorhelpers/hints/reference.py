@@ -85,6 +85,12 @@ def reference_regions(reference_rgb: np.ndarray, shape: tuple[int, int]) -> Refe
                             np.reshape(ab, (count, 2)) / AB_SCALE)
 
 
+def joined(parts: list[ReferenceRegions]) -> ReferenceRegions:
+    """Several references' (or palettes') regions as one: each input region takes the best of all."""
+    return ReferenceRegions(np.concatenate([p.features for p in parts]).reshape(-1, 4),
+                            np.concatenate([p.ab for p in parts]).reshape(-1, 2))
+
+
 def reference_hints(lightness: np.ndarray, reference: np.ndarray | ReferenceRegions,
                     weight: float = REFERENCE_WEIGHT) -> Reference:
     """Soft hints for an input of working `lightness` [h, w] from a uint8 RGB reference (or

@@ -28,17 +28,22 @@ from colorhelpers.colorize.road import colorize_path
 from colorhelpers.data.files import DataError
 from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
+from colorhelpers.hints.reference import ReferenceRegions
 from colorhelpers.lineart.kind import Models, kind_of
 from colorhelpers.lineart.paintbucket import color_paintbucket
 from colorhelpers.lineart.regions import LineArtGuide
 
 
-def first_frame_guide(kind: str, hints: Hints | None, reference: np.ndarray | None):
-    """The guide of a still or of a clip's first frame: hints and a reference, or None (automatic)."""
-    if hints is None and reference is None:
+def first_frame_guide(kind: str, hints: Hints | None, reference: np.ndarray | None,
+                      palette: ReferenceRegions | None = None):
+    """The guide of a still or of a clip's first frame: hints, a reference and palettes
+    (`colorhelpers.hints.palette.merged`), or None (automatic)."""
+    if hints is None and reference is None and palette is None:
         return None
     kind_guide = LineArtGuide if kind == "lineart" else HintGuide
-    return kind_guide(hints if hints is not None else Hints.none(), reference)
+    guide = kind_guide(hints if hints is not None else Hints.none(), reference)
+    (guide.base if kind == "lineart" else guide).palette = palette
+    return guide
 
 
 def color_clip(models: Models, path: Path, output_dir: Path, kind: str = "gray",

@@ -3,7 +3,9 @@
 Taught in notebooks/11_line_art. `colorize --kind gray|lineart|auto` comes here: `Models` loads
 the model of each kind once (the shipped ones, or a named run, whose config says its kind), and
 `choose_kind` says which an input is, detecting line art from its histogram for `auto`
-(`colorhelpers.data.lines.looks_like_line_art`) and saying why, so the user can overrule it.
+(`colorhelpers.data.lines.looks_like_line_art`), and a manga page by its panels or screentone
+(`colorhelpers.pages.page_signs`, notebooks/12_pages_and_palettes), and saying why, so the
+user can overrule it. A page is colored by the gray model, panel by panel.
 """
 
 from __future__ import annotations
@@ -17,30 +19,42 @@ from colorhelpers.colorize.road import Colorizer, clip_frames, read_still
 from colorhelpers.data.files import DataError
 from colorhelpers.data.lines import looks_like_line_art
 from colorhelpers.evaluation.trained import load_generator, open_run, shipped_run
+from colorhelpers.pages.page import page_signs
 
-#: What `--kind` accepts.
+#: The kinds the web app offers.
 KIND_CHOICES = ("gray", "lineart", "auto")
+#: What `colorize --kind` accepts: pages too (the web app colors single pictures).
+CLI_KINDS = ("gray", "lineart", "manga", "auto")
 #: How the tool names each kind to the user.
-KIND_NAMES = {"gray": "a gray picture", "lineart": "line art"}
+KIND_NAMES = {"gray": "a gray picture", "lineart": "line art", "manga": "a manga page"}
+#: The model each kind is colored with.
+MODEL_OF = {"gray": "gray", "lineart": "lineart", "manga": "gray"}
 
 
-def choose_kind(rgb: np.ndarray | None, kind: str) -> tuple[str, str]:
-    """("gray" or "lineart", why) for a uint8 RGB image (a clip's first frame) and `--kind`;
-    the image is only looked at for "auto"."""
-    if kind not in KIND_CHOICES:
-        raise DataError(f"--kind must be one of {', '.join(KIND_CHOICES)}, got {kind!r}")
+def choose_kind(rgb: np.ndarray | None, kind: str, pages: bool = False) -> tuple[str, str]:
+    """("gray", "lineart" or, with `pages`, "manga", why) for a uint8 RGB image (a clip's first
+    frame) and `--kind`; the image is only looked at for "auto"."""
+    choices = CLI_KINDS if pages else KIND_CHOICES
+    if kind not in choices:
+        raise DataError(f"--kind must be one of {', '.join(choices)}, got {kind!r}")
     if kind != "auto":
         return kind, "as asked"
     lineart, figures = looks_like_line_art(rgb)
+    if pages:  # a dot screen is black and white like line art: it decides first
+        panels, screened, page_figures = page_signs(rgb)
+        figures = f"{figures}; {page_figures}"
+        if screened or (panels > 1 and not lineart):
+            return "manga", f"detected: {figures}"
     return ("lineart" if lineart else "gray"), f"detected: {figures}"
 
 
 def kind_of(path: Path, kind: str) -> str:
-    """The kind to color `path` as; for "auto", read its first frame, decide, and say so."""
+    """The kind to color `path` as; for "auto", read its first frame, decide, and say so (a
+    clip is never a page)."""
     if kind != "auto":
-        return choose_kind(None, kind)[0]
+        return choose_kind(None, kind, pages=True)[0]
     first = next(clip_frames(probe(path)))[0] if is_clip(path) else read_still(path)
-    kind, why = choose_kind(first, "auto")
+    kind, why = choose_kind(first, "auto", pages=not is_clip(path))
     print(f"{Path(path).name}: colored as {KIND_NAMES[kind]} ({why}; --kind overrules)")
     return kind
 
@@ -58,6 +72,7 @@ class Models:
 
     def get(self, kind: str) -> tuple[Colorizer, int, Path]:
         """(colorizer, epoch, run directory) for `kind`; a named run of another kind is a DataError."""
+        kind = MODEL_OF[kind]
         if kind not in self._loaded:
             run = open_run(self.run or shipped_run(kind))
             run_kind = run.read_config().kind
