@@ -32,15 +32,14 @@ import_tensorflow_quietly()
 
 import numpy as np  # noqa: E402
 
+from bench.anime import faces_figure  # noqa: E402
+from bench.pages import tradeoff_table  # noqa: E402
 from colorhelpers.color.lab import l_ab_to_rgb, rgb_to_l_ab  # noqa: E402
 from colorhelpers.data import load_images  # noqa: E402
 from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
 from colorhelpers.scoring import judge  # noqa: E402
 from colorhelpers.scoring.metrics import evaluate_generator, predict_ab  # noqa: E402
 from colorhelpers.scoring.plotting import to_uint8  # noqa: E402
-
-from bench.anime import faces_figure  # noqa: E402
-from bench.pages import tradeoff_table  # noqa: E402
 
 FOLDERS = ("data/anime/heldout", "data/testsets/anime-faces", "data/testsets/vn-sprites",
            "data/testsets/painted-portraits")
@@ -68,7 +67,7 @@ def answer(generator, l_norm: np.ndarray, ab_true: np.ndarray, real: np.ndarray,
     batches = [(l_norm[i:i + BATCH], ab_true[i:i + BATCH]) for i in range(0, len(l_norm), BATCH)]
     scores = evaluate_generator(generator, batches, saturation=saturation)
     ab = np.zeros_like(ab_true) if generator is None else np.clip(
-        np.concatenate([predict_ab(generator, l) for l, _ in batches]) * saturation, -1.0, 1.0)
+        np.concatenate([predict_ab(generator, inputs) for inputs, _ in batches]) * saturation, -1.0, 1.0)
     verdict = judge(real, to_uint8(l_ab_to_rgb(l_norm, ab).numpy()), seeds=seeds)
     return {"saturation": saturation, "psnr": scores["psnr"], "ciede2000": scores["ciede2000"],
             "colorfulness_ratio": scores["colorfulness_ratio"], "judge": verdict.mean,
@@ -118,7 +117,8 @@ def main() -> int:
     results = {}
     for folder in args.folders:
         if not Path(folder).is_dir():
-            print(f"note: {folder} does not exist (python -m bench.testsets builds it); skipped", file=sys.stderr)
+            print(f"note: {folder} does not exist (python -m bench.testsets builds it); skipped",
+                  file=sys.stderr)
             continue
         results[folder] = folder_rows(folder, run, l1, size, args.seeds)
         print(f"scored {folder}", file=sys.stderr, flush=True)
@@ -131,8 +131,10 @@ def main() -> int:
     if args.gallery and results:
         folder, entry = next(iter(results.items()))
         knob = entry["answers"]["L1 only, same colorfulness"]["saturation"]
-        faces_figure(folder, [(str(args.l1_run), 1.0), (str(args.l1_run), knob), (str(args.run), 1.0)], args.gallery)
-        print(f"\ngallery: {args.gallery} (rows: gray, L1 only, L1 only at saturation {knob:.2f}, run, truth)")
+        columns = [(str(args.l1_run), 1.0), (str(args.l1_run), knob), (str(args.run), 1.0)]
+        faces_figure(folder, columns, args.gallery)
+        print(f"\ngallery: {args.gallery} (rows: gray, L1 only, L1 only at saturation {knob:.2f}, run, "
+              "truth)")
     return 0
 
 

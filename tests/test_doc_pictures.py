@@ -23,8 +23,9 @@ def test_the_committed_picture_is_what_today_s_code_draws(name):
 
 def test_every_picture_the_docs_show_is_drawn_by_a_command():
     """The pictures doc_pictures does not draw are the ones its docstring names another command for."""
-    others = {"lineart.png", "anime-faces.png", "gan-gallery.png", "widgets-epoch-slider.png", "hints-widget.png", "app.png",
-              "lineart-drawing.png"}  # lineart-drawing.png is an input of the README's commands
+    # lineart-drawing.png is an input of the README's commands
+    others = {"lineart.png", "anime-faces.png", "gan-gallery.png", "widgets-epoch-slider.png",
+              "hints-widget.png", "app.png", "lineart-drawing.png"}
     assert {p.name for p in (REPO / "docs").glob("*.png")} == set(doc_pictures.PICTURES) | others
     for name in others - {"lineart-drawing.png"}:
         assert name in doc_pictures.__doc__ or name.replace(".png", "") in doc_pictures.__doc__

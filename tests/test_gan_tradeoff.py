@@ -20,7 +20,7 @@ def batches(fixture_heldout):
 
 def muted_truth(batches):
     """A 'model' that answers half the truth's colors: the knob at 2 gives them back."""
-    truth = dict((id(l), ab) for l, ab in batches)
+    truth = {id(l_norm): ab for l_norm, ab in batches}
     return lambda l_norm, training=False: 0.5 * truth[id(l_norm)]
 
 
@@ -29,7 +29,8 @@ def test_the_matched_saturation_paints_as_colorfully_as_asked(batches):
     wanted = evaluate_generator(model, batches, saturation=1.5)["colorfulness_ratio"]
     found = gan_tradeoff.matched_saturation(model, batches, wanted)
     assert found == pytest.approx(1.5, abs=0.02)
-    assert evaluate_generator(model, batches, saturation=found)["colorfulness_ratio"] == pytest.approx(wanted, abs=0.01)
+    ratio = evaluate_generator(model, batches, saturation=found)["colorfulness_ratio"]
+    assert ratio == pytest.approx(wanted, abs=0.01)
 
 
 def test_a_colorfulness_out_of_reach_gets_the_highest_saturation(batches):
