@@ -139,7 +139,7 @@ show_images([truth, *pictures, lines.unseen_line_art(truth)], ["truth", *drawn, 
 plt.show()
 
 # %% [markdown]
-# A training pair is then (line art, the picture's Lab): the target has three channels, so
+# A training pair is then (line art, the picture's Lab): what it learns has three channels, so
 # the generator's last layer has three (`build_generator(outputs=3)`), and the L1 loss covers
 # L as well as a and b. `training_pairs` makes a batch of them, its styles drawn from the
 # run's seed and the step number, so a resumed run repeats exactly the pairs it would have seen:
