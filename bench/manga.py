@@ -12,7 +12,8 @@ characters' palettes guide the whole page. Printed per page and as means: CIEDE2
 chroma error (the output's ab on the truth's L) as shares of the gray answer's, the colorfulness
 ratio to the truth, and consistency (CIEDE2000 between panels A and B at the same source pixels)
 as a multiple of the truth's own (resampling alone); for the page colored whole (squeezed to
-the model, as a single picture), panel by panel, and panel by panel with the palettes. Then the
+the model, as a single picture), panel by panel each on its own, panel by panel with repeated
+drawings colored alike (`colorhelpers.pages.repeats`, the default), and that with the palettes. Then the
 descreening choices (PSNR of the descreened page against the digital gray) and the seconds for a
 1200x1800 page, as a ratio to coloring it whole in the same run.
 """
@@ -104,6 +105,7 @@ def main() -> None:
         guide = lambda h, palettes=palettes: HintGuide(palette=palettes)  # noqa: E731
         for version, picture in (("gray", gray), ("screened", toned)):
             results = {"whole": colorizer.still(picture),
+                       "panels alone": colorize_page(colorizer, picture, copy_repeats=False).rgb,
                        "panels": colorize_page(colorizer, picture).rgb,
                        "palettes": colorize_page(colorizer, picture, guide).rgb}
             for method, out in results.items():
@@ -120,18 +122,20 @@ def main() -> None:
                     args.save.mkdir(parents=True, exist_ok=True)
                     Image.fromarray(out).save(args.save / f"{Path(name).stem}-{version}-{method}.png")
     keys = ("ciede2000 share", "chroma share", "colorfulness ratio", "consistency x own")
-    print(f"{args.folder}: {len(rows) // 6} pages (1200x1800), shares of the gray answer's error, "
+    methods = ("whole", "panels alone", "panels", "palettes")
+    pages = len(rows) // (2 * len(methods))
+    print(f"{args.folder}: {pages} pages (1200x1800), shares of the gray answer's error, "
           "consistency as a multiple of the truth's own")
-    print(f"{'page':24s} {'version':9s} {'method':9s} " + " ".join(f"{k:>18s}" for k in keys))
+    print(f"{'page':24s} {'version':9s} {'method':12s} " + " ".join(f"{k:>18s}" for k in keys))
     for row in rows:
-        print(f"{row['page']:24s} {row['version']:9s} {row['method']:9s} "
+        print(f"{row['page']:24s} {row['version']:9s} {row['method']:12s} "
               + " ".join(f"{row[k]:18.2f}" for k in keys))
     means = {}
     for version in ("gray", "screened"):
-        for method in ("whole", "panels", "palettes"):
+        for method in methods:
             group = [r for r in rows if r["version"] == version and r["method"] == method]
             means[f"{version} {method}"] = {k: statistics.mean(r[k] for r in group) for k in keys}
-            print(f"{'mean':24s} {version:9s} {method:9s} "
+            print(f"{'mean':24s} {version:9s} {method:12s} "
                   + " ".join(f"{means[f'{version} {method}'][k]:18.2f}" for k in keys))
     print("descreening, PSNR (dB) against the digital gray inside the panels: "
           + ", ".join(f"{k} {statistics.mean(v):.1f}" for k, v in descreening.items()))
@@ -160,7 +164,7 @@ def main() -> None:
         print(f"{label}: {value:.2f} (target <= {target}): {'PASS' if value <= target else 'MISS'}")
     if args.table:
         write_table(args.table, means, timings, f"python -m bench.manga --folder {args.folder} "
-                    f"--pages {args.pages} ({len(rows) // 6} pages, {time.strftime('%Y-%m-%d')})")
+                    f"--pages {args.pages} ({pages} pages, {time.strftime('%Y-%m-%d')})")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "means": means, "timings": timings,
                                          "descreening": {k: statistics.mean(v)

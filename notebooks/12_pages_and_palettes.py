@@ -24,9 +24,10 @@
 #   descreening: finding the dot screen in the Fourier spectrum, averaging it into gray tones;
 # * a palette book: a character's regions and colors kept in a small JSON file, applied to
 #   any input as the reference guide is, and several palettes on one page;
-# * consistency: the same drawing at two zooms on one page, measured at the same pixels.
+# * consistency: the same drawing at two zooms on one page, measured at the same pixels, and
+#   finding a repeated drawing (ORB keypoints, RANSAC, ECC alignment) to color it alike.
 #
-# **Part taught:** `colorhelpers.pages` (`panels`, `screentone`, `page`, `testpages`) and
+# **Part taught:** `colorhelpers.pages` (`panels`, `screentone`, `repeats`, `page`, `testpages`) and
 # `colorhelpers.hints.palette`, on the one road (`colorhelpers.colorize.road`).
 #
 # **Run time:** measured, not typed in: the last cell prints how long this notebook took.
@@ -49,6 +50,7 @@ import json
 import time
 
 import cv2
+import matplotlib.pyplot as plt
 import numpy as np
 from skimage.color import rgb2lab
 
@@ -59,6 +61,7 @@ from colorhelpers.hints.reference import regions, shifted_mirror
 from colorhelpers.lineart import Models, choose_kind
 from colorhelpers.pages import colorize_page, descreen, find_panels, find_screen
 from colorhelpers.pages.page import page_gray
+from colorhelpers.pages.repeats import find_repeat, find_repeats, shared_weight
 from colorhelpers.pages.testpages import build_page, consistency, gray_page, page_scores, screentone
 from colorhelpers.scoring import show_images
 
@@ -83,6 +86,7 @@ page = build_page(rgb[first], rgb[second])
 gray = gray_page(page.truth)
 toned = screentone(gray)
 show_images([page.truth, gray, toned], ["truth", "gray page", "screened page"], width=4)
+plt.show()
 
 # %% [markdown]
 # ## Panels
@@ -100,6 +104,7 @@ for panel in panels:
     cv2.rectangle(boxes, (panel.left, panel.top), (panel.right, panel.bottom), (220, 40, 40), 12)
 print(f"{len(panels)} panels:", [(p.left, p.top, p.right, p.bottom) for p in panels])
 show_images([boxes], ["panels found"], width=4)
+plt.show()
 
 # %% [markdown]
 # ## Screentone
@@ -142,6 +147,7 @@ for name, way in ways.items():
 crop = (slice(800, 1100), slice(100, 400))
 show_images([gray[crop], toned[crop], np.repeat(descreen(toned_gray, period)[crop][..., None], 3, -1)],
             ["digital gray", "screened", "descreened"], width=3)
+plt.show()
 
 # %% [markdown]
 # ## Whole page or panel by panel
@@ -152,6 +158,8 @@ show_images([gray[crop], toned[crop], np.repeat(descreen(toned_gray, period)[cro
 # chroma error (the output's colors on the truth's lightness, fair to the screened page) as
 # shares of the gray answer's, the colorfulness as a share of the truth's, and consistency
 # (CIEDE2000 between panels A and B at the same source pixels) beside the truth's own.
+# "panels alone" colors each panel on its own; "panels" (what `--kind manga` does) also colors
+# a drawing that repeats on the page alike, as the next section shows.
 
 # %%
 answer = page_scores(gray, page)
@@ -160,20 +168,74 @@ palettes = [palette_from_picture(shifted_mirror(rgb[p]), p.stem.rsplit("_", 1)[0
 outputs, rows = {}, []
 for version, picture in (("gray", gray), ("screened", toned)):
     outputs[version, "whole"] = colorizer.still(picture)
+    outputs[version, "panels alone"] = colorize_page(colorizer, picture, copy_repeats=False).rgb
     outputs[version, "panels"] = colorize_page(colorizer, picture).rgb
     outputs[version, "palettes"] = colorize_page(colorizer, picture, lambda h: HintGuide(palette=merged(palettes))).rgb
 for (version, method), out in outputs.items():
     s = page_scores(out, page)
     rows.append((version, method, s["ciede2000"] / answer["ciede2000"], s["chroma"] / answer["chroma"],
                  s["colorfulness"], s["consistency"]))
-print(f"{'page':9s} {'colored':9s} {'CIEDE2000':>10s} {'chroma':>7s} {'colorful':>9s} {'consistency':>12s}")
+print(f"{'page':9s} {'colored':12s} {'CIEDE2000':>10s} {'chroma':>7s} {'colorful':>9s} {'consistency':>12s}")
 for row in rows:
-    print(f"{row[0]:9s} {row[1]:9s} {row[2]:10.2f} {row[3]:7.2f} {row[4]:9.2f} {row[5]:12.2f}")
+    print(f"{row[0]:9s} {row[1]:12s} {row[2]:10.2f} {row[3]:7.2f} {row[4]:9.2f} {row[5]:12.2f}")
 print(f"the truth's own consistency (resampling alone): {own:.2f}")
 
 # %%
 show_images([outputs["gray", "whole"], outputs["gray", "panels"], outputs["screened", "panels"]],
             ["gray page, whole", "gray page, panel by panel", "screened page, panel by panel"], width=4)
+plt.show()
+
+# %% [markdown]
+# ## A drawing repeated
+#
+# Panel B repeats part of panel A, larger. Colored on their own, the two copies reach the
+# network at different scales and come out in different colors. ORB keypoints (corners
+# described so that they match at another scale and turn) are matched between two panels,
+# and one similarity transform (shift, turn, zoom) is fitted through them with RANSAC; two
+# different drawings leave too few keypoints agreeing with any one transform:
+
+# %%
+show_source(find_repeat)
+
+# %% [markdown]
+# The panel showing the drawing larger gives its colors (more of its detail reached the
+# network); ECC image alignment then brings the keypoints' fit from about a third of a
+# pixel to a few hundredths, and the copied colors fade in over a few pixels where the
+# panels stop agreeing. Points of the copy also go to the panel as hints (notebook 09), so
+# the copied colors carry on through the regions they reach (the top of the hair above a
+# copied face) rather than meeting the panel's own colors in the middle of one:
+
+# %%
+grays = [page_gray(gray)[p.slices()] for p in panels]
+for target, repeat in find_repeats(grays).items():
+    weight = shared_weight(grays[target], grays[repeat.source], repeat.matrix)
+    print(f"panel {target + 1} repeats panel {repeat.source + 1}, drawn {repeat.zoom:.2f}x larger there; "
+          f"they agree on {np.mean(weight == 1):.0%} of panel {target + 1}")
+for version in ("gray", "screened"):
+    alone, copied = (next(r[5] for r in rows if r[:2] == (version, m)) for m in ("panels alone", "panels"))
+    print(f"{version} page: consistency {alone:.2f} alone, {copied:.2f} copied ({alone / copied:.0f}x closer); "
+          f"the truth's own {own:.2f}")
+
+# %% [markdown]
+# The road keeps each panel's own lightness. On the screened page that is the descreened
+# gray, each panel's dots averaged at its own scale; the descreened page without any color
+# shows how far apart the two copies are in lightness alone:
+
+# %%
+descreened = np.repeat(descreen(toned_gray, period)[..., None], 3, -1)
+print(f"consistency of the descreened gray page, no color: {consistency(descreened, page):.2f}")
+
+# %% [markdown]
+# Panel A's face, each panel alone and copied, beside panel B:
+
+# %%
+(left, top), (right, bottom) = page.map_a.min(0).astype(int), page.map_a.max(0).astype(int)
+face = (slice(top, bottom), slice(left, right))
+panel_b = min(panels, key=lambda p: (-p.top, p.left))
+show_images([outputs["gray", "panels alone"][face], outputs["gray", "panels"][face],
+             outputs["gray", "panels"][panel_b.slices()]],
+            ["panel A alone", "panel A copied", "panel B"], width=3)
+plt.show()
 
 # %% [markdown]
 # ## The palette book
@@ -188,6 +250,7 @@ show_images([outputs["gray", "whole"], outputs["gray", "panels"], outputs["scree
 # %%
 print(json.dumps(json.loads(palettes[0].to_json())["regions"][:3], indent=1))
 show_images([swatch_picture(p) for p in palettes], [p.name for p in palettes], width=3)
+plt.show()
 
 # %% [markdown]
 # With both palettes guiding the whole page (`colorize --palette A --palette B`), each region
@@ -228,6 +291,8 @@ for label, guide in (("automatic", None), ("palettes", lambda h: HintGuide(palet
 #   and lettering keep their gray (the table above).
 # * A dot screen is one bright spot in the spectrum; a Gaussian of half its period turns the
 #   dots into tones the network can color, and keeps the flat regions palettes are matched on.
+# * A drawing repeated on a page (a zoom, a panel drawn again) is found by its keypoints and
+#   colored alike; different poses are not repeats, and a palette is what keeps them alike.
 # * A palette keeps a character's colors as a file to read and edit; on a page with several
 #   characters, each region takes the best-fitting palette.
 #

@@ -23,6 +23,7 @@ from colorhelpers.hints.reference import shifted_mirror
 from colorhelpers.lineart import Models, choose_kind
 from colorhelpers.pages import colorize_page, descreen, find_panels, find_screen
 from colorhelpers.pages.page import page_gray
+from colorhelpers.pages.repeats import find_repeats, shared_weight
 from colorhelpers.pages.screentone import SCREENED
 from colorhelpers.pages.testpages import PANELS, build_page, consistency, gray_page, page_scores, screentone
 from tests.conftest import FIXTURE
@@ -100,6 +101,26 @@ def test_palettes_bring_a_page_closer_to_its_colors_than_automatic(page, coloriz
     # Lines, lettering and gutters keep their gray.
     assert np.abs(page_gray(guided.rgb).astype(int) - page_gray(gray)).mean() < 2
     assert consistency(small.truth, small) < consistency(guided.rgb, small)
+
+
+def test_a_panel_repeating_another_is_found_and_colored_like_it(page, colorizer):
+    gray = gray_page(page.truth)
+    grays = [page_gray(gray)[p.slices()] for p in find_panels(page_gray(gray))]
+    repeats = find_repeats(grays)
+    # Panel B (the face enlarged) gives its colors to panel A; panel C (another character) neither.
+    (target, repeat), = repeats.items()
+    true_zoom = np.ptp(page.map_b[:, 0]) / np.ptp(page.map_a[:, 0])
+    assert grays[target].shape[1] > grays[repeat.source].shape[1]
+    assert repeat.zoom == pytest.approx(true_zoom, rel=0.02)
+    weight = shared_weight(grays[target], grays[repeat.source], repeat.matrix)
+    assert 0.05 < (weight == 1).mean() < 0.6
+    assert find_repeats([grays[0], np.fliplr(grays[2])]) == {}
+    copied = colorize_page(colorizer, gray)
+    assert copied.repeats.keys() == {target} and "repeats panel" in copied.describe()
+    # Without the copy (each panel on its own), the two zooms disagree far more.
+    alone = colorize_page(colorizer, gray, copy_repeats=False)
+    assert consistency(copied.rgb, page) < consistency(alone.rgb, page) / 3
+    assert consistency(copied.rgb, page) < 3 * consistency(page.truth, page)
 
 
 def run_cli(*args) -> int:

@@ -6,6 +6,8 @@ goes down the road by itself (`Colorizer.still`), at the model's working resolut
 own guide; the gutters and margins stay as they were. The road keeps the input's lightness, so
 lines, lettering and balloons stay as drawn; a screened page (`colorhelpers.pages.screentone`)
 is descreened first and keeps the gray tones, not the dots (pure black and white hold no color).
+A panel that repeats another's drawing (`colorhelpers.pages.repeats`) is colored after it and
+takes its colors where the two agree.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from colorhelpers.colorize.media import write_png
 from colorhelpers.colorize.road import Colorizer, Guide, output_path, read_still
 from colorhelpers.hints.points import Hints
 from colorhelpers.pages.panels import Panel, find_panels
+from colorhelpers.pages.repeats import Recorded, Repeat, copying_guide, find_repeats
 from colorhelpers.pages.screentone import SCREENED, descreen, find_screen
 
 #: Builds a panel's guide from the hints that fall in it (in the panel's pixels); None: automatic.
@@ -28,16 +31,20 @@ GuideMaker = Callable[[Hints | None], Guide | None]
 
 @dataclass(frozen=True)
 class PageResult:
-    """A colored page (uint8 RGB), its panels, and whether it was descreened (with its screen strength)."""
+    """A colored page (uint8 RGB), its panels, whether it was descreened (with its screen
+    strength), and the panels that repeat another's drawing (by the panel that copies)."""
 
     rgb: np.ndarray
     panels: list[Panel]
     screened: bool
     strength: float
+    repeats: dict[int, Repeat]
 
     def describe(self) -> str:
         tone = "screentone descreened" if self.screened else "no screentone"
-        return f"{len(self.panels)} panel(s), {tone} (screen strength {self.strength:.1f})"
+        copies = "".join(f", panel {t + 1} repeats panel {r.source + 1} (x{r.zoom:.1f})"
+                         for t, r in sorted(self.repeats.items()))
+        return f"{len(self.panels)} panel(s), {tone} (screen strength {self.strength:.1f}){copies}"
 
 
 def page_gray(rgb: np.ndarray) -> np.ndarray:
@@ -64,9 +71,10 @@ def panel_hints(hints: Hints | None, panel: Panel) -> Hints | None:
 
 
 def colorize_page(colorizer: Colorizer, rgb: np.ndarray, make_guide: GuideMaker | None = None,
-                  hints: Hints | None = None) -> PageResult:
+                  hints: Hints | None = None, copy_repeats: bool = True) -> PageResult:
     """Color a uint8 RGB page panel by panel; `make_guide` gives each panel its guide from the
-    `hints` (page pixels) that fall in it."""
+    `hints` (page pixels) that fall in it. With `copy_repeats`, a panel repeating another is
+    colored after it and takes its colors where they agree (`colorhelpers.pages.repeats`)."""
     gray = page_gray(rgb)
     strength, period = find_screen(gray)
     screened = strength > SCREENED
@@ -75,10 +83,21 @@ def colorize_page(colorizer: Colorizer, rgb: np.ndarray, make_guide: GuideMaker 
     page = np.repeat(gray[..., None], 3, -1)
     out = page.copy()
     panels = find_panels(gray)
-    for panel in panels:
+    grays = [gray[panel.slices()] for panel in panels]
+    repeats = find_repeats(grays) if copy_repeats and len(panels) > 1 else {}
+    copied = {r.source for r in repeats.values()}
+    recorded: dict[int, Recorded] = {}
+    for i in sorted(range(len(panels)), key=lambda i: i in repeats):  # the copied panels first
+        panel = panels[i]
         guide = make_guide(panel_hints(hints, panel)) if make_guide else None
+        if i in copied:
+            guide = recorded[i] = Recorded(guide)
+        elif i in repeats:
+            source, matrix = repeats[i].source, repeats[i].matrix
+            guide = copying_guide(grays[i], grays[source], matrix, out[panels[source].slices()],
+                                  recorded[source].colors, guide)
         out[panel.slices()] = colorizer.still(page[panel.slices()], guide)
-    return PageResult(out, panels, screened, strength)
+    return PageResult(out, panels, screened, strength, repeats)
 
 
 def colorize_page_path(colorizer: Colorizer, path: Path | str, output_dir: Path | str,
