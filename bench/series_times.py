@@ -9,7 +9,9 @@ docs/scale.json's make-execute table, with what was measured:
     python -m bench.pages --write     # docs/scale.md's table from it
 
 The README's series table quotes each notebook's minutes and the total; `readme_problems`
-(run by bench.pages and tests/test_docs.py) fails when they differ from the table.
+(run by bench.pages and tests/test_docs.py) fails when they differ from the table, or when
+the README's "N min in all" differs from what the committed notebooks' own executions took
+(their minutes in notebooks/inputs.json, which `make execute` records).
 """
 
 from __future__ import annotations
@@ -42,13 +44,25 @@ def record(log: str, source: str, docs: Path = DOCS) -> dict:
     return scale["tables"][TABLE]
 
 
-def readme_problems(readme_text: str, docs: Path = DOCS) -> list[str]:
-    """Where the README's series table or its total differs from docs/scale.json's make-execute."""
+STAMPS = REPO / "notebooks" / "inputs.json"
+
+
+def committed_minutes(stamps: Path = STAMPS) -> float:
+    """Minutes the committed notebooks' executions took in all (notebooks/inputs.json)."""
+    return sum(stamp["minutes"] for stamp in json.loads(stamps.read_text()).values())
+
+
+def readme_problems(readme_text: str, docs: Path = DOCS, stamps: Path = STAMPS) -> list[str]:
+    """Where the README's series table or its total differs from docs/scale.json's make-execute,
+    or its "N min in all" from the committed notebooks' own minutes (`committed_minutes`)."""
     try:
         rows = json.loads((docs / "scale.json").read_text())["tables"][TABLE]["rows"]
     except (OSError, KeyError, ValueError) as error:
         return [f"docs/scale.json: no {TABLE} table ({error})"]
     problems = []
+    committed = f"{committed_minutes(stamps):.0f} min in all"
+    if committed not in " ".join(readme_text.split()):
+        problems.append(f"README.md does not say the committed notebooks took {committed} ({stamps.name})")
     for name, minutes in rows:
         if name == TOTAL:
             if f"{minutes} min" not in " ".join(readme_text.split()):

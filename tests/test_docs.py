@@ -187,3 +187,14 @@ def test_the_readme_check_fails_when_a_series_time_differs(tmp_path):
     (docs / "scale.json").write_text(json.dumps(scale))
     problems = series_times.readme_problems(readme, docs)
     assert len(problems) == 2 and rows[3][0] in problems[0] and f"{rows[-1][1]} min" in problems[1], problems
+
+
+def test_the_readme_check_fails_when_the_committed_notebooks_took_another_time(tmp_path):
+    stamps = json.loads((REPO / "notebooks" / "inputs.json").read_text())
+    readme = README.read_text()
+    (tmp_path / "inputs.json").write_text(json.dumps(stamps))
+    assert series_times.readme_problems(readme, stamps=tmp_path / "inputs.json") == []
+    stamps["11_line_art"]["minutes"] += 7.0
+    (tmp_path / "inputs.json").write_text(json.dumps(stamps))
+    problems = series_times.readme_problems(readme, stamps=tmp_path / "inputs.json")
+    assert len(problems) == 1 and "min in all" in problems[0], problems

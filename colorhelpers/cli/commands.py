@@ -104,15 +104,15 @@ def colorize(args: argparse.Namespace) -> int:
         for i, path in enumerate(paths, 1):
             kind = kind_of(path, args.kind)
             colorizer, epoch, run_root = models.get(kind)
-            guide = first_frame_guide(kind, hints.get(path), reference, palette)
-            if is_clip(path):
-                guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
             try:
                 if kind == "manga" and not is_clip(path):  # panel by panel, each with its own guide
                     page = colorize_page_path(colorizer, path, args.output, lambda h: first_frame_guide(
                         "gray", h, reference, palette), hints.get(path))
                     print(f"{path.name}: {page.describe()}")
                 else:
+                    guide = first_frame_guide(kind, hints.get(path), reference, palette)
+                    if is_clip(path):
+                        guide = SteadyGuide(first=guide)  # colors carried steadily along the flow
                     out = colorize_path(colorizer, path, args.output, guide, progress=is_clip(path))
                     if args.layers:
                         _write_layers(path, out, kind)

@@ -41,9 +41,7 @@ def first_frame_guide(kind: str, hints: Hints | None, reference: np.ndarray | No
     if hints is None and reference is None and palette is None:
         return None
     kind_guide = LineArtGuide if kind == "lineart" else HintGuide
-    guide = kind_guide(hints if hints is not None else Hints.none(), reference)
-    (guide.base if kind == "lineart" else guide).palette = palette
-    return guide
+    return kind_guide(hints if hints is not None else Hints.none(), reference, palette=palette)
 
 
 def color_clip(models: Models, path: Path, output_dir: Path, kind: str = "gray",

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from colorhelpers.colorize.media import is_clip, probe
-from colorhelpers.colorize.road import clip_frames, read_still
+from colorhelpers.colorize.road import clip_frames, full_resolution, read_still
 from colorhelpers.lineart.regions import nearest_label, paper_regions
 from colorhelpers.scoring.regions import most_common_colors
 
@@ -44,7 +44,9 @@ def split_layers(drawing_rgb: np.ndarray, colored_rgb: np.ndarray) -> dict[str, 
     """The layers of a colored drawing (both uint8 RGB [h, w, 3]): "lines" RGBA, "shading"
     gray [h, w], "flats" RGB."""
     gray = np.asarray(Image.fromarray(drawing_rgb).convert("L"))
-    labels, count = paper_regions(gray.astype(np.float32) / 127.5 - 1.0)
+    # The regions of the drawing's scaled L, as the road and the paint bucket find them.
+    drawing_l = full_resolution(np.asarray(drawing_rgb, np.uint8)[None])[0][0, ..., 0]
+    labels, count = paper_regions(drawing_l.numpy())
     flats = most_common_colors(labels, count, colored_rgb)[nearest_label(labels)]
     lines = np.zeros((*gray.shape, 4), np.uint8)
     lines[..., 3] = 255 - gray

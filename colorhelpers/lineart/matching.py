@@ -74,35 +74,35 @@ def region_colors(regions: Regions, rgb: np.ndarray) -> np.ndarray:
     return most_common_colors(regions.labels, regions.count, rgb)
 
 
-def positions(target: Regions, source: Regions) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) float32 [h, w]: where each pixel of the target drawing is in the source drawing."""
-    a, b = target.view.astype(np.float32), source.view.astype(np.float32)
+def positions(frame: Regions, source: Regions) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) float32 [h, w]: where each pixel of the frame's drawing is in the source's drawing."""
+    a, b = frame.view.astype(np.float32), source.view.astype(np.float32)
     window = cv2.createHanningWindow(a.shape[::-1], cv2.CV_32F)
     (dx, dy), _ = cv2.phaseCorrelate(a, b, window)  # b is a shifted by (dx, dy)
     flow = np.empty((*a.shape, 2), np.float32)
     flow[..., 0], flow[..., 1] = dx, dy
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    flow = dis.calc(target.view, source.view, flow)
-    height, width = target.labels.shape
+    flow = dis.calc(frame.view, source.view, flow)
+    height, width = frame.labels.shape
     scale_x, scale_y = width / a.shape[1], height / a.shape[0]
     flow = cv2.resize(flow, (width, height), interpolation=cv2.INTER_LINEAR)
     xs, ys = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
     return xs + flow[..., 0] * scale_x, ys + flow[..., 1] * scale_y
 
 
-def match(target: Regions, source: Regions, where: tuple[np.ndarray, np.ndarray] | None = None
+def match(frame: Regions, source: Regions, where: tuple[np.ndarray, np.ndarray] | None = None
           ) -> tuple[np.ndarray, np.ndarray]:
-    """(source region [count + 1], trust [count + 1]) of each target region: the source
+    """(source region [count + 1], trust [count + 1]) of each region of `frame`: the source
     region most of its paper lands in (0: none) and the share of its paper inside the source
     frame that does (0 where less than `MIN_SEEN` of it is inside)."""
-    map_x, map_y = positions(target, source) if where is None else where
+    map_x, map_y = positions(frame, source) if where is None else where
     landed = cv2.remap(source.labels.astype(np.float32), map_x, map_y, cv2.INTER_NEAREST,
                        borderMode=cv2.BORDER_CONSTANT, borderValue=-1).astype(np.int64)
     # Paper that lands outside the colored frame was not in it (a pan reveals it): no vote,
     # and it does not count against the match of the part that was.
-    inside = np.bincount(target.labels[landed >= 0], minlength=target.count + 1)
-    best, votes = most_common(target.labels, target.count, np.where(landed > 0, landed, -1))
-    seen = np.where(inside >= MIN_SEEN * target.area, inside, 0)
+    inside = np.bincount(frame.labels[landed >= 0], minlength=frame.count + 1)
+    best, votes = most_common(frame.labels, frame.count, np.where(landed > 0, landed, -1))
+    seen = np.where(inside >= MIN_SEEN * frame.area, inside, 0)
     trust = votes / np.maximum(seen, 1)
     trust[seen == 0] = trust[0] = 0.0
     return best, trust

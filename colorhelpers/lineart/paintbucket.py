@@ -16,6 +16,7 @@ N:IMAGE`) comes here, down the one road (`colorhelpers.colorize.road`) as a `Gui
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class PaintingColorizer(Colorizer):
         return painter
 
     def join(self, frames: list[Frame], colors: list[Colors]) -> np.ndarray:
+        if all(isinstance(color, Painting) for color in colors):  # nothing left to join
+            return np.stack([color.full_rgb for color in colors])
         out = super().join(frames, colors)
         for i, color in enumerate(colors):
             if isinstance(color, Painting):
@@ -77,11 +80,20 @@ class Painted:
         return cls(regions, region_colors(regions, rgb), np.ones(regions.count + 1, bool))
 
 
+@functools.lru_cache(maxsize=1)
+def _gray_ramp() -> tuple[np.ndarray, np.ndarray]:
+    """Scaled L from -1 to 1 in 4096 steps, and the sRGB gray of each (neutral: ab 0)."""
+    l_ramp = np.linspace(-1.0, 1.0, 4096, dtype=np.float32)
+    l_full = tf.constant(l_ramp[:, None, None])
+    return l_ramp, l_ab_to_rgb(l_full, tf.zeros_like(tf.concat([l_full, l_full], -1)))[:, 0, 0].numpy()
+
+
 def drawing_gray(drawing_l: np.ndarray) -> np.ndarray:
-    """A drawing's scaled L [h, w] as uint8 gray [h, w]: the lines layer."""
-    l_full = tf.constant(np.asarray(drawing_l, np.float32)[..., None])
-    gray = l_ab_to_rgb(l_full, tf.zeros_like(tf.concat([l_full, l_full], -1)))[..., 0]
-    return np.round(gray.numpy() * 255.0).astype(np.uint8)
+    """A drawing's scaled L [h, w] as uint8 gray [h, w]: the lines layer. Gray depends on L
+    alone, so a ramp converted once is interpolated (a full conversion per frame is slower)."""
+    l_ramp, gray_ramp = _gray_ramp()
+    gray = np.interp(np.asarray(drawing_l, np.float32), l_ramp, gray_ramp)
+    return np.round(gray * 255.0).astype(np.uint8)
 
 
 def model_colors(regions: Regions, frame: Frame) -> np.ndarray:
@@ -146,14 +158,14 @@ class PaintBucketGuide:
         drawing_l = frame.drawing.numpy()[..., 0]
         painted, trust = self.paint(drawing_l, frame.index)
         regions, colors, known = painted.regions, painted.colors.copy(), painted.known.copy()
-        model = model_colors(regions, frame)
         hints = self.hints.get(frame.index)
         if hints is not None and len(hints) and frame.index not in self.keyframes:
             hinted = regions.filled[hints.ys, hints.xs]
             colors[hinted], known[hinted] = hints.rgb, True
         # Unknown regions matched to a frame before keep its color, steady; new ones take the model's.
         new = ~known & (trust <= 0)
-        colors[new] = model[new]
+        if new.any():  # the model's colors are only needed where no frame showed the region
+            colors[new] = model_colors(regions, frame)[new]
         self.previous = Painted(regions, colors, known)
         lines, flats = drawing_gray(drawing_l), colors[regions.filled]
         self.unmatched.append(np.packbits(~known[regions.labels] & (regions.labels > 0)))

@@ -30,6 +30,7 @@ from colorhelpers.color.lab import AB_SCALE, L_SCALE
 from colorhelpers.colorize.road import Colors, Frame
 from colorhelpers.hints.guide import HintGuide
 from colorhelpers.hints.points import Hints
+from colorhelpers.hints.reference import ReferenceRegions
 
 #: Drawing pixels darker than this (L in 0-100) are ink.
 INK_L = 60.0
@@ -127,8 +128,9 @@ class LineArtGuide:
     """A guide (`colorhelpers.colorize.road.Guide`) for line art, from hints and/or a reference.
 
     Needs a line-art model's frames (`Frame.drawing`); `fill` is one of `FILLS`, `gap` goes
-    to `line_regions`, and `shading` (0-1) is how much of the network's shading a filled
-    region keeps on top of its hint's flat lightness.
+    to `line_regions`, `shading` (0-1) is how much of the network's shading a filled
+    region keeps on top of its hint's flat lightness, and `palette` goes to the `HintGuide`
+    underneath, as a reference's regions do.
     """
 
     hints: Hints = field(default_factory=Hints.none)
@@ -136,11 +138,13 @@ class LineArtGuide:
     fill: str = "regions"
     gap: int = 1
     shading: float = field(default_factory=lambda: SHADING)  # read at construction: bench.lineart sets it
+    palette: ReferenceRegions | None = None
 
     def __post_init__(self) -> None:
         if self.fill not in FILLS:
             raise ValueError(f"fill must be one of {FILLS}, got {self.fill!r}")
-        self.base = HintGuide(self.hints, self.reference_rgb, weights={"sigma": PROPAGATION_SIGMA_L})
+        self.base = HintGuide(self.hints, self.reference_rgb, weights={"sigma": PROPAGATION_SIGMA_L},
+                              palette=self.palette)
 
     def __call__(self, frame: Frame) -> Colors:
         if frame.drawing is None:

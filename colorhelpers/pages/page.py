@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from colorhelpers.colorize.media import write_png
@@ -49,8 +50,7 @@ class PageResult:
 
 def page_gray(rgb: np.ndarray) -> np.ndarray:
     """uint8 gray [h, w] of a uint8 RGB page (ITU-R 601 luma, as panels and screens are found on)."""
-    weights = np.array([0.299, 0.587, 0.114], np.float32)
-    return np.round(np.asarray(rgb, np.float32) @ weights).astype(np.uint8)
+    return cv2.cvtColor(np.ascontiguousarray(rgb, np.uint8), cv2.COLOR_RGB2GRAY)
 
 
 def page_signs(rgb: np.ndarray) -> tuple[int, bool, str]:
