@@ -33,12 +33,12 @@ import_tensorflow_quietly()
 import numpy as np  # noqa: E402
 
 from bench.anime import faces_figure  # noqa: E402
-from bench.pages import tradeoff_table  # noqa: E402
+from bench.tables import tradeoff_table  # noqa: E402
 from colorhelpers.color.lab import l_ab_to_rgb, rgb_to_l_ab  # noqa: E402
 from colorhelpers.data import load_images  # noqa: E402
 from colorhelpers.evaluation import SHIPPED_RUN, evaluation_images, load_generator, open_run  # noqa: E402
 from colorhelpers.scoring import judge  # noqa: E402
-from colorhelpers.scoring.metrics import evaluate_generator, predict_ab  # noqa: E402
+from colorhelpers.scoring.metrics import colorfulness, predict_ab, score_batch, summarize  # noqa: E402
 from colorhelpers.scoring.plotting import to_uint8  # noqa: E402
 
 FOLDERS = ("data/anime/heldout", "data/testsets/anime-faces", "data/testsets/vn-sprites",
@@ -46,12 +46,26 @@ FOLDERS = ("data/anime/heldout", "data/testsets/anime-faces", "data/testsets/vn-
 BATCH = 16
 
 
-def matched_saturation(generator, batches: Sequence[tuple[np.ndarray, np.ndarray]], colorfulness_ratio: float,
+def predicted_ab(generator, l_norm: np.ndarray) -> np.ndarray:
+    """A generator's scaled ab for every image (None: the gray answer's zeros), predicted once."""
+    if generator is None:
+        return np.zeros((*l_norm.shape[:-1], 2), np.float32)
+    return np.concatenate([predict_ab(generator, l_norm[i:i + BATCH]) for i in range(0, len(l_norm), BATCH)])
+
+
+def saturated(ab: np.ndarray, saturation: float) -> np.ndarray:
+    """Predicted ab scaled by the saturation knob and clipped, as `colorize` does."""
+    return np.clip(ab * saturation, -1.0, 1.0)
+
+
+def matched_saturation(l_norm: np.ndarray, ab: np.ndarray, ab_true: np.ndarray, colorfulness_ratio: float,
                        low: float = 0.0, high: float = 4.0, steps: int = 10) -> float:
-    """The saturation at which `generator` paints as colorfully as `colorfulness_ratio` on
-    `batches` (bisection: colorfulness grows with the saturation); capped at `high`."""
+    """The saturation at which predicted `ab` paints as colorfully (over the truth's) as
+    `colorfulness_ratio` (bisection: colorfulness grows with the saturation); capped at `high`."""
+    truth = float(np.mean(colorfulness(l_ab_to_rgb(l_norm, ab_true).numpy())))
+
     def ratio(saturation: float) -> float:
-        return evaluate_generator(generator, batches, saturation=saturation)["colorfulness_ratio"]
+        return float(np.mean(colorfulness(l_ab_to_rgb(l_norm, saturated(ab, saturation)).numpy()))) / truth
 
     if ratio(high) <= colorfulness_ratio:
         return high
@@ -61,13 +75,13 @@ def matched_saturation(generator, batches: Sequence[tuple[np.ndarray, np.ndarray
     return 0.5 * (low + high)
 
 
-def answer(generator, l_norm: np.ndarray, ab_true: np.ndarray, real: np.ndarray, saturation: float,
+def answer(ab: np.ndarray, l_norm: np.ndarray, ab_true: np.ndarray, real: np.ndarray, saturation: float,
            seeds: Sequence[int]) -> dict:
-    """Scores and the judge's verdict of one generator (None: the gray answer) at one saturation."""
-    batches = [(l_norm[i:i + BATCH], ab_true[i:i + BATCH]) for i in range(0, len(l_norm), BATCH)]
-    scores = evaluate_generator(generator, batches, saturation=saturation)
-    ab = np.zeros_like(ab_true) if generator is None else np.clip(
-        np.concatenate([predict_ab(generator, inputs) for inputs, _ in batches]) * saturation, -1.0, 1.0)
+    """Scores and the judge's verdict of predicted `ab` at one saturation."""
+    ab = saturated(ab, saturation)
+    per_batch = [score_batch(l_norm[i:i + BATCH], ab[i:i + BATCH], ab_true[i:i + BATCH])
+                 for i in range(0, len(l_norm), BATCH)]
+    scores = summarize({name: np.concatenate([b[name] for b in per_batch]) for name in per_batch[0]})
     verdict = judge(real, to_uint8(l_ab_to_rgb(l_norm, ab).numpy()), seeds=seeds)
     return {"saturation": saturation, "psnr": scores["psnr"], "ciede2000": scores["ciede2000"],
             "colorfulness_ratio": scores["colorfulness_ratio"], "judge": verdict.mean,
@@ -77,12 +91,12 @@ def answer(generator, l_norm: np.ndarray, ab_true: np.ndarray, real: np.ndarray,
 def folder_rows(folder: str, run, l1, size: int, seeds: Sequence[int]) -> dict[str, dict]:
     real = np.asarray(load_images(evaluation_images(folder), size))
     l_norm, ab_true = (np.asarray(t) for t in rgb_to_l_ab(real.astype(np.float32) / 255.0))
-    batches = [(l_norm[i:i + BATCH], ab_true[i:i + BATCH]) for i in range(0, len(l_norm), BATCH)]
-    rows = {"gray answer": answer(None, l_norm, ab_true, real, 0.0, seeds),
-            "L1 only": answer(l1, l_norm, ab_true, real, 1.0, seeds),
-            "run": answer(run, l_norm, ab_true, real, 1.0, seeds)}
-    matched = matched_saturation(l1, batches, rows["run"]["colorfulness_ratio"])
-    rows["L1 only, same colorfulness"] = answer(l1, l_norm, ab_true, real, matched, seeds)
+    ab_run, ab_l1 = predicted_ab(run, l_norm), predicted_ab(l1, l_norm)
+    rows = {"gray answer": answer(predicted_ab(None, l_norm), l_norm, ab_true, real, 0.0, seeds),
+            "L1 only": answer(ab_l1, l_norm, ab_true, real, 1.0, seeds),
+            "run": answer(ab_run, l_norm, ab_true, real, 1.0, seeds)}
+    matched = matched_saturation(l_norm, ab_l1, ab_true, rows["run"]["colorfulness_ratio"])
+    rows["L1 only, same colorfulness"] = answer(ab_l1, l_norm, ab_true, real, matched, seeds)
     return {"images": len(real), "answers": rows}
 
 

@@ -48,7 +48,7 @@ hints, as a ratio. Both are timed per image as the extra time a call takes for K
 
 --markdown PAGE also writes the figures beside the page, as results-lineart.json: each table of the
 page sits under a `<!-- table: results-lineart.json NAME -->` line, and `python -m bench.pages`
-computes the tables from that file (bench/pages.py builds them, for both) and checks the page.
+computes the tables from that file (bench/tables.py builds them, for both) and checks the page.
 --markdown-from JSON measures nothing and writes the page (docs/results-lineart.md unless
 --markdown says otherwise) from a --json output.
 """
@@ -572,9 +572,9 @@ def pct(alpha: float) -> str:
 
 
 def folder_tables(entry: dict[str, Any], methods: list[str], markers: bool = False) -> list[str]:
-    """One folder's CIEDE2000 and PSNR tables (bench/pages.py builds them), each under its
+    """One folder's CIEDE2000 and PSNR tables (bench/tables.py builds them), each under its
     `<!-- table: results-lineart.json NAME -->` line with `markers` (the docs page)."""
-    from bench import pages
+    from bench import pages, tables
 
     dirs = entry["dirs"]
     methods = [m for m in methods if m in entry["per_ratio"]]
@@ -584,8 +584,8 @@ def folder_tables(entry: dict[str, Any], methods: list[str], markers: bool = Fal
     for key, title in (("ciede2000", "CIEDE2000 (lower is better)"), ("psnr", "PSNR, dB (higher is better)")):
         lines += [f"{title}, per hint ratio:", ""]
         if markers:
-            lines.append(pages.marker(pages.LINEART_SOURCE, pages.lineart_table_name(entry["folder"], key)))
-        lines += [pages.lineart_ratio_table(entry, methods, key), ""]
+            lines.append(pages.marker(tables.LINEART_SOURCE, tables.lineart_table_name(entry["folder"], key)))
+        lines += [tables.lineart_ratio_table(entry, methods, key), ""]
     ssim = ", ".join(f"{m} {entry['hintauc_evaluator']['hint_auc'][m]['ssim']:.3f}" for m in methods)
     lines += [f"Share of pixels given a hint: {share}.", f"Hint-AUC of SSIM (hintauc, 256 px): {ssim}.", ""]
     return lines
@@ -631,14 +631,14 @@ def targets(results: list[dict[str, Any]], speed_result: dict[str, Any] | None) 
 
 
 def speed_lines(result: dict[str, Any], markers: bool = False) -> list[str]:
-    from bench import pages
+    from bench import pages, tables
 
     lines = [f"Speed: one {result['side']} px line drawing ({Path(result['image']).name}, upscaled) with "
              f"{result['ratio']:.0%} hints ({result['hint_pixels']} hint pixels); per image = extra time "
              f"of a call with {result['extra_images']} more images, median of {result['repeats']}:", ""]
     if markers:
-        lines.append(pages.marker(pages.LINEART_SOURCE, "speed"))
-    return lines + [pages.lineart_speed(result), ""]
+        lines.append(pages.marker(tables.LINEART_SOURCE, "speed"))
+    return lines + [tables.lineart_speed(result), ""]
 
 
 def report(payload: dict[str, Any], methods: list[str], markers: bool = False) -> str:
@@ -686,11 +686,11 @@ def markdown_page(payload: dict[str, Any], methods: list[str], figure_path: Path
 
 
 def write_page(payload: dict[str, Any], page: Path, figure_path: Path | None) -> None:
-    """Write the docs page and, beside it, the JSON its tables name (pages.LINEART_SOURCE)."""
-    from bench import pages
+    """Write the docs page and, beside it, the JSON its tables name (tables.LINEART_SOURCE)."""
+    from bench import tables
 
     page.parent.mkdir(parents=True, exist_ok=True)
-    source = page.parent / pages.LINEART_SOURCE
+    source = page.parent / tables.LINEART_SOURCE
     text = json.dumps(payload, indent=1) + "\n"
     if not source.exists() or source.read_text() != text:
         source.write_text(text)

@@ -54,16 +54,15 @@ def pictures(folder: Path, count: int) -> list[tuple[str, object]]:
 def write_table(name: str, means: dict, timings: dict, source: str) -> None:
     """The means as table `name` of docs/pages.json (`python -m bench.pages --write` puts it
     on docs/pages.md)."""
-    path = Path(__file__).resolve().parent.parent / "docs" / "pages.json"
-    figures = json.loads(path.read_text()) if path.exists() else {"tables": {}}
+    from bench.figures import write_table as write_figures
+
     keys = ("ciede2000 share", "chroma share", "colorfulness ratio", "consistency x own")
     rows = [[*label.split(" ", 1), *(round(means[label][k], 2) for k in keys)] for label in means]
-    figures["tables"][name] = {"source": f"{source}; seconds per page: " + ", ".join(
+    write_figures("pages.json", name, {"source": f"{source}; seconds per page: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in timings.items()), "columns": [
         "page", "colored", "CIEDE2000 / gray answer's", "chroma error / gray answer's",
         "colorfulness / truth's", "consistency / truth's own"], "align": "llrrrr",
-        "digits": [None, None, 2, 2, 2, 1], "rows": rows}
-    path.write_text(json.dumps(figures, indent=1) + "\n")
+        "digits": [None, None, 2, 2, 2, 1], "rows": rows})
 
 
 def main() -> None:
@@ -75,6 +74,7 @@ def main() -> None:
     parser.add_argument("--table", help="also write the means as this table of docs/pages.json")
     args = parser.parse_args()
     import_tensorflow_quietly()
+    import cv2
     import numpy as np
 
     from colorhelpers.hints import HintGuide
@@ -92,15 +92,16 @@ def main() -> None:
         page = build_page(source, other)
         palettes = merged([palette_from_picture(shifted_mirror(source), "a"),
                            palette_from_picture(shifted_mirror(other), "c")])
-        gray, toned = gray_page(page.truth), screentone(gray_page(page.truth))
+        gray = gray_page(page.truth)
+        toned = screentone(gray)
         answer = page_scores(gray, page)
         own = consistency(page.truth, page)
-        import cv2
-        period = find_screen(page_gray(toned))[1]
-        for method, out in (("none", page_gray(toned)), ("median 5", cv2.medianBlur(page_gray(toned), 5)),
-                            ("gaussian period/3", cv2.GaussianBlur(page_gray(toned), (0, 0), period / 3)),
-                            ("gaussian period/2", descreen(page_gray(toned), period))):
-            error = (out.astype(float) - page_gray(gray))[page.inside]
+        toned_gray, digital_gray = page_gray(toned), page_gray(gray)
+        period = find_screen(toned_gray)[1]
+        for method, out in (("none", toned_gray), ("median 5", cv2.medianBlur(toned_gray, 5)),
+                            ("gaussian period/3", cv2.GaussianBlur(toned_gray, (0, 0), period / 3)),
+                            ("gaussian period/2", descreen(toned_gray, period))):
+            error = (out.astype(float) - digital_gray)[page.inside]
             descreening[method].append(10 * np.log10(255 ** 2 / np.mean(error ** 2)))
         guide = lambda h, palettes=palettes: HintGuide(palette=palettes)  # noqa: E731
         for version, picture in (("gray", gray), ("screened", toned)):

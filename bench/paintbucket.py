@@ -22,7 +22,6 @@ paint-bucket road, absolute and as a ratio to the automatic line-art colors of t
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bench.figures import write_table
 from colorhelpers import import_tensorflow_quietly
 from colorhelpers.lineart.flat_clips import FlatClip, flat_clip, from_keys, from_picture, heldout_characters
 
@@ -152,16 +152,13 @@ def timing(models, folder: Path, frames: int, repeats: int = 3) -> dict[str, flo
 def write_speed_table(seconds: dict[str, float], frames: int) -> None:
     """The timing as table "speed" of docs/paintbucket.json (`python -m bench.pages --write`
     puts it on docs/paintbucket.md)."""
-    path = Path(__file__).resolve().parent.parent / "docs" / "paintbucket.json"
-    figures = json.loads(path.read_text())
     reference = seconds["automatic line art"]
-    figures["tables"]["speed"] = {
+    write_table("paintbucket.json", "speed", {
         "source": f"python -m bench.paintbucket --timing-only --speed-table ({time.strftime('%Y-%m-%d')}, "
                   f"shipped line-art model); timing clip 512x512, {frames} frames, median of 3, 2-core CPU",
         "columns": ["run", "seconds per 512x512 frame", "x the automatic colors"], "align": "lrr",
         "digits": [None, 3, 2],
-        "rows": [[label, round(value, 3), round(value / reference, 2)] for label, value in seconds.items()]}
-    path.write_text(json.dumps(figures, indent=1) + "\n")
+        "rows": [[label, round(value, 3), round(value / reference, 2)] for label, value in seconds.items()]})
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ import json
 import re
 from pathlib import Path
 
+from bench.figures import write_table
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 #: What `colorhelpers.series.execute` prints after each notebook, and at the end.
@@ -37,11 +39,8 @@ def record(log: str, source: str, docs: Path = DOCS) -> dict:
     if not rows or total is None or int(total[1]) != len(rows):
         raise ValueError("not the output of one whole `make execute`: no notebook lines, or no total")
     rows.append([TOTAL, float(total[2])])
-    scale = json.loads((docs / "scale.json").read_text())
-    scale["tables"][TABLE] = {"source": source, "columns": ["notebook", "minutes"], "align": "lr",
-                              "digits": [None, 1], "rows": rows}
-    (docs / "scale.json").write_text(json.dumps(scale, indent=1, ensure_ascii=False) + "\n")
-    return scale["tables"][TABLE]
+    return write_table("scale.json", TABLE, {"source": source, "columns": ["notebook", "minutes"],
+                                             "align": "lr", "digits": [None, 1], "rows": rows}, docs)
 
 
 STAMPS = REPO / "notebooks" / "inputs.json"

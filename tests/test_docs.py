@@ -82,7 +82,7 @@ def test_the_check_fails_on_a_changed_figure(tmp_path):
 
 
 def test_the_check_fails_on_a_changed_lineart_figure(tmp_path):
-    """The line-art page's tables are computed from bench.lineart's raw figures (pages.LINEART_TABLES)."""
+    """The line-art page's tables are computed from bench.lineart's raw figures (tables.LINEART_TABLES)."""
     docs = _copy_docs(tmp_path)
     lineart = json.loads((docs / "results-lineart.json").read_text())
     lineart["results"][1]["per_ratio"]["gmic-smart"]["0.10"]["ciede2000"] = 31.0  # anime faces, was 13.08
@@ -198,3 +198,18 @@ def test_the_readme_check_fails_when_the_committed_notebooks_took_another_time(t
     (tmp_path / "inputs.json").write_text(json.dumps(stamps))
     problems = series_times.readme_problems(readme, stamps=tmp_path / "inputs.json")
     assert len(problems) == 1 and "min in all" in problems[0], problems
+
+
+def test_a_benchmark_table_is_written_beside_the_others_and_the_execute_log_recorded(tmp_path):
+    docs = _copy_docs(tmp_path)
+    before = json.loads((docs / "scale.json").read_text())["tables"]
+    log = "01_lab_color_space: 0.1 min\n02_data_pipeline: 0.6 min\n2 notebooks executed in 0.7 min\n"
+    table = series_times.record(log, "a test", docs)
+    after = json.loads((docs / "scale.json").read_text())["tables"]
+    assert table["rows"] == [["01_lab_color_space", 0.1], ["02_data_pipeline", 0.6],
+                             [series_times.TOTAL, 0.7]]
+    assert after["make-execute"] == table and set(after) == set(before)
+    assert {k: v for k, v in after.items() if k != "make-execute"} == {
+        k: v for k, v in before.items() if k != "make-execute"}
+    with pytest.raises(ValueError, match="not the output"):
+        series_times.record("nothing here", "a test", docs)

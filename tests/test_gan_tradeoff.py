@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench import gan_tradeoff, pages
-from colorhelpers.color.lab import rgb_to_l_ab
+from bench import gan_tradeoff, tables
+from colorhelpers.color.lab import l_ab_to_rgb, rgb_to_l_ab
 from colorhelpers.data import load_images
 from colorhelpers.scoring.metrics import evaluate_generator
 
@@ -27,14 +27,25 @@ def muted_truth(batches):
 def test_the_matched_saturation_paints_as_colorfully_as_asked(batches):
     model = muted_truth(batches)
     wanted = evaluate_generator(model, batches, saturation=1.5)["colorfulness_ratio"]
-    found = gan_tradeoff.matched_saturation(model, batches, wanted)
+    (l_norm, ab), = batches
+    found = gan_tradeoff.matched_saturation(l_norm, 0.5 * ab, ab, wanted)
     assert found == pytest.approx(1.5, abs=0.02)
     ratio = evaluate_generator(model, batches, saturation=found)["colorfulness_ratio"]
     assert ratio == pytest.approx(wanted, abs=0.01)
 
 
 def test_a_colorfulness_out_of_reach_gets_the_highest_saturation(batches):
-    assert gan_tradeoff.matched_saturation(muted_truth(batches), batches, 50.0, high=3.0) == 3.0
+    (l_norm, ab), = batches
+    assert gan_tradeoff.matched_saturation(l_norm, 0.5 * ab, ab, 50.0, high=3.0) == 3.0
+
+
+def test_an_answer_scores_predictions_as_evaluate_generator_does(batches):
+    (l_norm, ab), = batches
+    real = (np.asarray(l_ab_to_rgb(l_norm, ab)) * 255).round().astype(np.uint8)
+    scored = gan_tradeoff.answer(0.5 * ab, l_norm, ab, real, 1.5, seeds=[0])
+    expected = evaluate_generator(muted_truth(batches), batches, saturation=1.5)
+    for name in ("psnr", "ciede2000", "colorfulness_ratio"):
+        assert scored[name] == pytest.approx(expected[name], rel=1e-5), name
 
 
 def test_the_table_names_the_run_and_every_answer():
@@ -42,7 +53,7 @@ def test_the_table_names_the_run_and_every_answer():
            "judge_std": 0.01}
     data = {"run_name": "GAN: + 5 adversarial epochs",
             "folders": {"data/anime/heldout": {"images": 60, "answers": {"gray answer": row, "run": row}}}}
-    table = pages.tradeoff_table(data)
+    table = tables.tradeoff_table(data)
     assert "| held-out anime characters (60) | GAN: + 5 adversarial epochs | 1.20 |" in table
     assert "| gray answer |" in table and "90.0 ± 1.0" in table
     assert differences_line(data).startswith("data/anime/heldout: at colorfulness 0.70")
