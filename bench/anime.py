@@ -88,10 +88,11 @@ def faces_figure(folder: str, answers: list[tuple[str | None, float]], path: Pat
     from colorhelpers.evaluation import SHIPPED_RUN, load_generator, open_run
     from colorhelpers.scoring import tile
 
-    colorizers = []
-    for run, saturation in answers:
+    loaded = {}  # each run's generator once, however many saturations it is shown at
+    for run in {run for run, _ in answers}:
         run_dir = open_run(run or SHIPPED_RUN)
-        colorizers.append(Colorizer(load_generator(run_dir)[0], run_dir.read_config().image_size, saturation))
+        loaded[run] = load_generator(run_dir)[0], run_dir.read_config().image_size
+    colorizers = [Colorizer(*loaded[run], saturation) for run, saturation in answers]
     paths = find_images(folder)
     rows = []
     for image in paths[:: max(1, len(paths) // count)][:count]:
